@@ -1,0 +1,45 @@
+"""The project's exceptions: every user-facing error names where it happened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class KGError(Exception):
+    """Base error carrying the file, line and a message a person can act on.
+
+    Prints as ``path:line: message`` (or ``path: message`` without a line).
+    """
+
+    #: CLI exit code for this kind of error
+    exit_code = 2
+
+    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+
+    def __str__(self) -> str:
+        where = self.path or ""
+        if where and self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}" if where else self.message
+
+
+class InputError(KGError):
+    """An input (annotation, ontology, shapes, query, RDF file) could not be read. Exit code 2."""
+
+    exit_code = 2
+
+
+class DataError(KGError):
+    """The data was read but does not conform or is inconsistent. Exit code 1."""
+
+    exit_code = 1
+
+
+class QueryError(KGError):
+    """A SPARQL query could not be parsed or run."""
+
+    exit_code = 2
