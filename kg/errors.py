@@ -43,3 +43,15 @@ class QueryError(KGError):
     """A SPARQL query could not be parsed or run."""
 
     exit_code = 2
+
+
+class QueryRefused(QueryError):
+    """A query the endpoint will not run: an update, SERVICE, or a graph that is not ours."""
+
+
+class QueryLimitExceeded(QueryError):
+    """A query that needed more time or memory than the limits allow, and was stopped."""
+
+
+class QueryTimeout(QueryLimitExceeded):
+    """A query that ran past the time limit and was stopped."""

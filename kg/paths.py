@@ -22,6 +22,7 @@ _LOCATIONS: dict[str, tuple[str, str]] = {
     "QUERIES_DIR": ("KG_QUERIES_DIR", "queries"),
     "DATA_DIR": ("KG_DATA_DIR", "data/articles"),
     "SCHEMA": ("KG_SCHEMA", "schemas/annotations.schema.json"),
+    "DATASET": ("KG_DATASET", "data/dataset.ttl"),
     "BUILD_DIR": ("KG_BUILD_DIR", "build"),
     "STATIC_DIR": ("KG_STATIC_DIR", "kg/static"),
 }

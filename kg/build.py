@@ -1,0 +1,254 @@
+"""The build: ontology -> annotations -> OWL RL closure -> SHACL check -> files in ``build/``.
+
+One function per step; each takes paths or graphs and returns graphs or a report, so the command
+line, the server and the tests share them. :func:`build` runs them all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+import warnings
+import xml.sax
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import Dataset, Graph
+from rdflib.exceptions import ParserError
+from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.util import guess_format
+
+from kg import paths
+from kg.annotations import SourceFile, load_corpus
+from kg.errors import DataError, InputError
+from kg.iris import DEFAULT_BASE_IRI, GRAPH_NAMES
+from kg.metadata import provenance, void
+from kg.outputs import canonical, serialize, turtle, write_atomically
+from kg.reasoning import close
+from kg.shacl import ShaclReport, format_report, validate
+
+
+@dataclass
+class BuildSummary:
+    """What a build read and wrote."""
+
+    articles: int
+    nodes: int
+    claims: int
+    mentions: int
+    #: triples per named graph, in :data:`kg.iris.GRAPH_NAMES` order
+    triples: dict[str, int] = field(default_factory=dict)
+    #: triples in the union of the named graphs
+    total: int = 0
+    seconds: float = 0.0
+    out_dir: Path | None = None
+
+    @property
+    def inferred(self) -> int:
+        return self.triples.get("inferred", 0)
+
+    def lines(self) -> list[str]:
+        """Describe the build in a few lines for people."""
+        graphs = ", ".join(f"{name} {count}" for name, count in self.triples.items())
+        return [
+            f"articles: {self.articles}",
+            f"entities and facts: {self.nodes}",
+            f"claims: {self.claims}",
+            f"mentions: {self.mentions}",
+            f"triples: {self.total} ({graphs})",
+            f"inferred triples: {self.inferred}",
+            f"time: {self.seconds:.1f} s",
+            f"written to: {self.out_dir}",
+        ]
+
+
+#: formats that hold named graphs: their quads are read as one graph
+_QUAD_FORMATS = ("trig", "nquads", "trix")
+
+
+def _error_line(exc: Exception) -> int | None:
+    if isinstance(exc, BadSyntax):
+        return exc.lines + 1
+    if isinstance(exc, json.JSONDecodeError):
+        return exc.lineno
+    if isinstance(exc, xml.sax.SAXParseException):
+        return exc.getLineNumber()
+    return None
+
+
+def load_rdf(path: Path, fmt: str | None = None, base: str | None = None) -> Graph:
+    """Parse an RDF file, its format given or guessed from its extension (Turtle by default).
+
+    :param base: the IRI that relative IRIs resolve against (default: the file's own URI)
+
+    :raises InputError: naming the file (and the line, when the parser tells) of a syntax error
+    """
+    fmt = fmt or guess_format(str(path)) or "turtle"
+    graph = Graph()
+    try:
+        with warnings.catch_warnings():  # rdflib's TriG and JSON-LD parsers use its deprecated classes
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib(\.|$)")
+            if fmt in _QUAD_FORMATS:
+                dataset = Dataset()
+                dataset.parse(path, format=fmt, publicID=base)
+                for s, p, o, _ in dataset.quads():
+                    graph.add((s, p, o))
+                for prefix, namespace in dataset.namespaces():
+                    graph.bind(prefix, namespace)
+            else:
+                graph.parse(path, format=fmt, publicID=base)
+    except FileNotFoundError as exc:
+        raise InputError("file not found", path) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the file: {exc}", path) from exc
+    except BadSyntax as exc:
+        raise InputError(f"{fmt} syntax error: {exc._why}", path, _error_line(exc)) from exc
+    except (ParserError, SyntaxError, ValueError, xml.sax.SAXException) as exc:
+        # JSONDecodeError is a ValueError, SAXParseException a SAXException
+        raise InputError(f"cannot parse as {fmt}: {exc}", path, _error_line(exc)) from exc
+    return graph
+
+
+def load_ontology(path: Path) -> Graph:
+    """Parse the ontology (Turtle); its blank nodes (lists, restrictions) get content-based labels.
+
+    :raises InputError: for a syntax error, naming file and line
+    """
+    return canonical(load_rdf(path, "turtle"))
+
+
+def shape_files(folder: Path) -> list[Path]:
+    """Return the shapes files (``*.ttl``) of *folder*, sorted."""
+    if not folder.is_dir():
+        raise InputError("the shapes folder does not exist", folder)
+    return sorted(folder.glob("*.ttl"))
+
+
+def load_shapes(folder: Path) -> Graph:
+    """Parse every ``*.ttl`` file in *folder* into one shapes graph.
+
+    :raises InputError: for a missing folder or a syntax error, naming file and line
+    """
+    shapes = Graph()
+    for path in shape_files(folder):
+        part = load_rdf(path, "turtle")
+        for prefix, namespace in part.namespaces():
+            shapes.bind(prefix, namespace, override=False)
+        shapes += part
+    return shapes
+
+
+def check(
+    ontology: Graph, shapes: Graph, data: Sequence[Graph], shapes_source: Path | None = None
+) -> tuple[Graph, ShaclReport]:
+    """Close *data* under OWL RL with *ontology*, then validate the data and the closure.
+
+    :param shapes_source: where the shapes come from, for error messages
+
+    :returns: the inferred triples and the SHACL report
+    :raises DataError: when the data is inconsistent with the ontology
+    """
+    inferred = close(ontology, data)
+    merged = Graph()
+    for graph in (*data, inferred):
+        merged += graph
+    return inferred, validate(merged, shapes, ontology, shapes_source)
+
+
+def data_dirs(config: Mapping[str, Any] | None = None) -> list[Path]:
+    """The annotation folders: config ``DATA_DIR`` (a path or a list of paths), else :func:`kg.paths.data_dir`.
+
+    ``KG_DATA_DIR`` may hold several folders separated by ``os.pathsep``.
+    """
+    value = (config or {}).get("DATA_DIR")
+    if isinstance(value, (list, tuple)) and value:
+        return [Path(v) for v in value]
+    if not value and os.environ.get("KG_DATA_DIR"):
+        return [Path(v) for v in os.environ["KG_DATA_DIR"].split(os.pathsep) if v]
+    return [paths.data_dir({"DATA_DIR": value} if value else config)]
+
+
+def _source(path: Path, role: str) -> SourceFile:
+    return SourceFile(path, hashlib.sha256(path.read_bytes()).hexdigest(), role)
+
+
+def rejected_dir(out_dir: Path) -> Path:
+    """Where a build that does not conform leaves its SHACL report: ``<build dir>.rejected``."""
+    return out_dir.with_name(f"{out_dir.name}.rejected")
+
+
+def build(config: Mapping[str, Any] | None = None) -> BuildSummary:
+    """Build the dataset and write it to the build folder.
+
+    :param config: the keys of :mod:`kg.paths` (``DATA_DIR`` may be a list), ``BASE_IRI``
+    :raises InputError: an input could not be read (exit code 2)
+    :raises DataError: the data is inconsistent or does not conform to the shapes (exit code 1);
+        the SHACL report then goes to ``<build dir>.rejected/`` and the build folder is untouched
+    """
+    started = time.perf_counter()
+    config = dict(config or {})
+    base = config.get("BASE_IRI") or DEFAULT_BASE_IRI
+    base = base if base.endswith(("/", "#")) else base + "/"
+    out_dir = paths.build_dir(config)
+    ontology_path, shapes_dir = paths.ontology_file(config), paths.shapes_dir(config)
+    ontology = load_ontology(ontology_path)
+    shapes = load_shapes(shapes_dir)
+    template = load_rdf(paths.locate("DATASET", config), "turtle", base)
+    corpus = load_corpus(data_dirs(config), ontology, paths.schema_file(config), base)
+    inferred, report = check(ontology, shapes, [corpus.asserted, corpus.external], shapes_dir)
+    report_files = {"shacl-report.ttl": turtle(canonical(report.graph)), "shacl-report.txt": format_report(report)}
+    if not report.conforms:
+        rejected = rejected_dir(out_dir)
+        write_atomically(rejected, report_files)
+        raise DataError(
+            f"the data does not conform to the shapes ({report.count('Violation')} violation(s)); "
+            f"{out_dir} was left unchanged\n{format_report(report)}",
+            rejected / "shacl-report.txt",
+        )
+    used = [_source(ontology_path, "ontology"), *(_source(p, "shapes") for p in shape_files(shapes_dir)),
+            _source(paths.schema_file(config), "schema"), *corpus.sources]
+    graphs = {
+        "ontology": ontology,
+        "asserted": canonical(corpus.asserted),
+        "external": canonical(corpus.external),
+        "provenance": provenance(base, used, paths.home(config)),
+        "inferred": canonical(inferred),
+    }
+    assert tuple(graphs) == GRAPH_NAMES
+    files = serialize(base, graphs)
+    sizes = {name: len(text.encode("utf-8")) for name, text in files.items()}
+    files["void.ttl"] = turtle(void(base, template, graphs, corpus.articles, sizes))
+    files.update(report_files)
+    write_atomically(out_dir, files)
+    shutil.rmtree(rejected_dir(out_dir), ignore_errors=True)
+    union = Graph()
+    for graph in graphs.values():
+        union += graph
+    return BuildSummary(
+        articles=len(corpus.articles), nodes=corpus.nodes, claims=corpus.claims, mentions=corpus.mentions,
+        triples={name: len(graph) for name, graph in graphs.items()}, total=len(union),
+        seconds=time.perf_counter() - started, out_dir=out_dir,
+    )
+
+
+def sources(config: Mapping[str, Any] | None = None) -> list[Path]:
+    """Every file a build reads (to tell whether ``build/`` is older than its sources)."""
+    files = [paths.ontology_file(config), paths.schema_file(config), paths.locate("DATASET", config)]
+    files += shape_files(paths.shapes_dir(config))
+    for folder in data_dirs(config):
+        files += sorted(p for p in folder.iterdir() if p.is_file())
+    return files
+
+
+def is_stale(config: Mapping[str, Any] | None = None) -> bool:
+    """Tell whether ``dataset.trig`` in the build folder is missing or older than any source."""
+    target = paths.build_dir(config) / "dataset.trig"
+    if not target.exists():
+        return True
+    built = target.stat().st_mtime
+    return any(p.exists() and p.stat().st_mtime > built for p in sources(config))

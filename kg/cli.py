@@ -1,0 +1,129 @@
+"""The ``kg`` command (also ``python -m kg``): build, validate, query and serve the graph.
+
+Results go to standard output, errors to standard error as ``Error: file:line: message``.
+Exit codes: 0 ok, 1 the data does not conform or is inconsistent, 2 an input could not be read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kg import paths
+from kg.build import build as run_build
+from kg.build import is_stale
+from kg.errors import KGError
+from kg.queries import load_dataset, load_queries, run_query
+from kg.shacl import format_report
+from kg.tables import FORMATS, format_result
+from kg.validate import validate_files
+
+
+class KGGroup(click.Group):
+    """A click group that reports our errors as ``Error: …`` with the error's exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KGError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=KGGroup)
+@click.version_option(package_name="diplomacy-kg")
+def main() -> None:
+    """Build, check, query and serve the diplomacy knowledge graph."""
+
+
+@main.command()
+@click.option("--data", "data_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="A folder of articles and their annotations (repeatable). Default: data/articles.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="The output folder. Default: build.")
+@click.option("--base-iri", help="The base of every minted IRI. Default: https://w3id.org/diplomacy-kg/.")
+def build(data_dirs: tuple[Path, ...], out: Path | None, base_iri: str | None) -> None:
+    """Read the annotated articles, check them and write the graph to the build folder."""
+    summary = run_build({"DATA_DIR": list(data_dirs), "BUILD_DIR": out, "BASE_IRI": base_iri})
+    for line in summary.lines():
+        click.echo(line)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the standard SHACL validation report (Turtle) to this file.")
+def validate(files: tuple[Path, ...], report: Path | None) -> None:
+    """Check RDF FILES (any format rdflib reads, by extension) against the ontology and the shapes.
+
+    Exits with 0 when the data conforms, 1 when it does not or is inconsistent, 2 when a file
+    cannot be read.
+    """
+    result = validate_files(list(files))
+    click.echo(format_report(result), nl=False)
+    if report is not None:
+        report.write_text(result.graph.serialize(format="turtle"), encoding="utf-8")
+    if not result.conforms:
+        raise click.exceptions.Exit(1)
+
+
+def _query_text(query: str) -> tuple[str, str]:
+    """Return the SPARQL text and its source for a query name, a ``.rq`` file or a query text."""
+    named = load_queries(paths.queries_dir())
+    if query in named:
+        return named[query].text, str(named[query].path)
+    if query.endswith(".rq"):
+        path = Path(query)
+        try:
+            return path.read_text(encoding="utf-8"), query
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.BadParameter(f"cannot read {query}: {exc}") from exc
+    if not any(word in query.upper() for word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
+        known = ", ".join(named) or "none"
+        raise click.BadParameter(f"{query!r} is not a named query ({known}), a .rq file or a SPARQL query")
+    return query, "query"
+
+
+@main.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="table (aligned text), csv, tsv or json (SPARQL 1.1 results formats).")
+@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path), help="Default: build.")
+def query(query: str, fmt: str, build_dir: Path | None) -> None:
+    """Run QUERY (a named query in queries/, a .rq file, or SPARQL text) on the built graph.
+
+    The default graph is the union of the named graphs. Builds first if the build folder is missing.
+    """
+    text, source = _query_text(query)
+    config = {"BUILD_DIR": build_dir}
+    target = paths.build_dir(config) / "dataset.trig"
+    if not target.exists():
+        click.echo(f"{target} is missing: building it first", err=True)
+        for line in run_build(config).lines():
+            click.echo(line, err=True)
+    dataset = load_dataset(target)
+    result = run_query(dataset, text, source)
+    click.echo(format_result(result, fmt, dataset.namespace_manager), nl=False)
+
+
+@main.command()
+@click.option("--host", envvar="KG_HOST", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", envvar="KG_PORT", type=int, default=5000, show_default=True, help="Port (0: any free port).")
+@click.option("--workers", envvar="KG_WORKERS", type=int, default=2, show_default=True, help="Worker processes.")
+@click.option("--threads", envvar="KG_THREADS", type=int, default=8, show_default=True, help="Threads per worker.")
+@click.option("--query-timeout", envvar="KG_QUERY_TIMEOUT", type=float, help="Seconds a query may run. Default: 10.")
+@click.option("--build-dir", envvar="KG_BUILD_DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="The built dataset. Default: build/.")
+@click.option("--no-build", is_flag=True, help="Serve the build folder as it is, even if older than its sources.")
+def serve(host: str, port: int, workers: int, threads: int, query_timeout: float | None,
+          build_dir: Path | None, no_build: bool) -> None:
+    """Serve the graph (SPARQL endpoint, linked data, editor) with gunicorn; build it first if stale."""
+    from kg.serve import serve as run_server
+
+    config = {"BUILD_DIR": build_dir, "QUERY_TIMEOUT": query_timeout}
+    if not no_build and is_stale(config):
+        click.echo("The build is missing or older than its sources: building first.")
+        for line in run_build(config).lines():
+            click.echo(line)
+    run_server(host=host, port=port, workers=workers, threads=threads, config=config)

@@ -1,0 +1,145 @@
+"""Pages for people: the dataset overview, the SPARQL editor and the named queries.
+
+``/`` shows what the dataset holds; ``/editor`` is Yasgui (vendored under ``kg/static/yasgui``)
+with every named query in a tab; ``/queries`` lists the named queries and ``/queries/<name>``
+runs one, answering with an HTML table or, by content negotiation, any format ``/sparql`` offers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from rdflib import DCTERMS, Literal, URIRef
+
+from kg import results
+from kg.build import load_rdf
+from kg.describe import Linker, best_label, rows
+from kg.engine import QueryResult
+from kg.iris import dataset_iri, graph_iri
+from kg.linked_data import base_iri, state
+from kg.negotiation import choose
+from kg.sparql_templates import run
+
+bp = Blueprint("ui", __name__)
+
+
+def named_queries() -> list[Any]:
+    """Return the named queries (objects with ``name``, ``title``, ``description``, ``text``) by name."""
+    queries = state().queries
+    items = queries.values() if isinstance(queries, Mapping) else queries
+    return sorted(items, key=lambda q: q.name)
+
+
+def find_query(name: str) -> Any:
+    for query in named_queries():
+        if query.name == name:
+            return query
+    abort(404, description=f"There is no named query {name!r}; see /queries for the list.")
+
+
+@bp.route("/")
+def home() -> str:
+    """The overview: classes, named graphs, articles, licences and links to everything."""
+    engine, base = state().engine, base_iri()
+    linker = Linker(base, request.script_root)
+
+    class_labels: dict[Any, list[Literal]] = defaultdict(list)
+    class_counts: dict[Any, int] = {}
+    for row in rows(run(engine, "class_counts", asserted=str(graph_iri(base, "asserted")))):
+        class_counts[row["class"]] = int(row["count"])
+        label = row.get("label")
+        if isinstance(label, Literal):
+            class_labels[row["class"]].append(label)
+    linker.labels = class_labels
+    classes = [{"term": linker.term(c), "name": linker.compact(str(c)), "count": n} for c, n in class_counts.items()]
+
+    graphs = [
+        {"term": linker.term(URIRef(iri)), "iri": iri, "triples": count}
+        for iri, count in sorted(state().graph_triples.items())
+    ]
+
+    articles: dict[Any, dict[str, Any]] = {}
+    for row in rows(run(engine, "articles")):
+        entry = articles.setdefault(row["article"], {"titles": set(), "publisher": set(), "issued": None})
+        if "title" in row:
+            entry["titles"].add(row["title"])
+        if "issued" in row:
+            entry["issued"] = str(row["issued"])
+        if "publisher" in row:
+            entry["publisher_iri"] = row["publisher"]
+            if "publisherLabel" in row:
+                entry["publisher"].add(row["publisherLabel"])
+    article_views = []
+    for iri, entry in articles.items():
+        title = best_label(entry["titles"]) or str(iri)
+        article_views.append({
+            "link": linker.href(str(iri))[0],
+            "title": title,
+            "other_titles": [{"text": str(t), "lang": t.language or ""}
+                             for t in sorted(entry["titles"], key=lambda t: t.language or "") if str(t) != title],
+            "issued": entry["issued"],
+            "publisher": best_label(entry["publisher"]),
+            "publisher_link": linker.href(str(entry["publisher_iri"]))[0] if "publisher_iri" in entry else None,
+        })
+
+    licences = rows(run(engine, "licences", dataset=str(dataset_iri(base))))
+    dataset_licences = void_licences() or [str(r["licence"]) for r in licences if str(r["of"]) == "dataset"]
+    article_licences = sorted({str(r["licence"]) for r in licences if str(r["of"]) == "article"})
+    return render_template(
+        "home.html",
+        classes=classes,
+        graphs=graphs,
+        articles=article_views,
+        licences=dataset_licences or article_licences,
+        queries=named_queries(),
+    )
+
+
+def void_licences() -> list[str]:
+    """The licences the VoID description of the build (``void.ttl``) gives the dataset."""
+    path = state().build_dir / "void.ttl"
+    if not path.is_file():
+        return []
+    void = load_rdf(path, "turtle")
+    return sorted(str(o) for o in void.objects(URIRef(dataset_iri(base_iri())), DCTERMS.license))
+
+
+@bp.route("/editor")
+def editor() -> str:
+    """Yasgui, pointed at ``/sparql``, with one tab per named query."""
+    queries = [{"name": q.name, "title": q.title, "description": q.description, "text": q.text}
+               for q in named_queries()]
+    return render_template("editor.html", queries=queries, endpoint=url_for("ui.home") + "sparql",
+                           selected=request.args.get("query", ""))
+
+
+@bp.route("/queries")
+def queries() -> str:
+    """Title and description of every named query."""
+    return render_template("queries.html", queries=named_queries())
+
+
+@bp.route("/queries/<name>")
+def query_results(name: str) -> Response:
+    """Run the named query *name*: an HTML table for browsers, any ``/sparql`` format for tools."""
+    query = find_query(name)
+    result: QueryResult = state().engine.query(query.text)
+    # HTML comes last: it is chosen only when asked for by name or ranked above the others
+    media = choose((*results.offers(result), "text/html"), request.headers.get("Accept"), request.args.get("format"))
+    if media != "text/html":
+        response = Response(results.serialize(result, media), content_type=results.content_type(media))
+        response.vary.add("Accept")
+        return response
+    linker = Linker(base_iri(), request.script_root)
+    variables: list[str] = result.variables
+    cells: list[tuple[Any, ...]] = list(result.rows)
+    if result.graph is not None:
+        variables, cells = ["subject", "predicate", "object"], sorted(result.graph)
+    table = [[linker.term(cell) if cell is not None else None for cell in row] for row in cells]
+    response = Response(render_template("query_results.html", query=query, result=result,
+                                        variables=variables, table=table))
+    response.vary.add("Accept")
+    return response

@@ -1,0 +1,129 @@
+"""Fixtures for the linked-data, page and browser tests: the sample of ``tests/data/ui`` as a build.
+
+The sample (``dataset.trig``, ``void.ttl``) is a few nodes, one claim and one mention of the Trend
+report in the shape of a build; the ontology graph is the project's own ``ontology/diplomacy.ttl``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from rdflib import Dataset, URIRef
+
+from kg import paths
+from kg.server import create_app
+
+SAMPLE = Path(__file__).resolve().parent / "data" / "ui"
+#: the base IRI the sample is written with
+SAMPLE_BASE = "https://w3id.org/diplomacy-kg/"
+#: the first path segments of the IRIs minted under the base (the ontology namespace is not one)
+MINTED = ("id/", "article/", "claim/", "mention/", "external/", "graph/", "dataset")
+#: seconds the live server gets to start answering
+STARTUP_DEADLINE = 60.0
+
+
+def rebase(text: str, base: str) -> str:
+    """Move the minted IRIs of a sample file from :data:`SAMPLE_BASE` to *base*."""
+    for segment in MINTED:
+        text = text.replace(f"<{SAMPLE_BASE}{segment}", f"<{base}{segment}")
+    return text
+
+
+def write_sample_build(folder: Path, base: str = SAMPLE_BASE) -> Path:
+    """Write the sample, with the ontology graph added and IRIs minted under *base*, into *folder*.
+
+    :returns: *folder*, holding ``dataset.trig`` and ``void.ttl`` as a build would
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():  # rdflib's Dataset calls members it deprecates itself
+        warnings.simplefilter("ignore", DeprecationWarning)
+        dataset = Dataset()
+        dataset.parse(data=rebase((SAMPLE / "dataset.trig").read_text(encoding="utf-8"), base), format="trig")
+        dataset.graph(URIRef(f"{base}graph/ontology")).parse(
+            data=paths.ontology_file().read_text(encoding="utf-8"), format="turtle")
+        (folder / "dataset.trig").write_text(dataset.serialize(format="trig"), encoding="utf-8")
+    (folder / "void.ttl").write_text(rebase((SAMPLE / "void.ttl").read_text(encoding="utf-8"), base),
+                                     encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def ui_build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_sample_build(tmp_path_factory.mktemp("ui-build"))
+
+
+@pytest.fixture(scope="session")
+def ui_app(ui_build_dir: Path) -> Flask:
+    return create_app({"TESTING": True, "BUILD_DIR": str(ui_build_dir)})
+
+
+@pytest.fixture
+def ui_client(ui_app: Flask) -> FlaskClient:
+    return ui_app.test_client()
+
+
+@pytest.fixture
+def ui_browser_query() -> tuple[str, str]:
+    """A named query of ``queries/`` and a cell its results hold on the sample and on the real build.
+
+    The article says Putin is expected to arrive in Ashgabat, so ``expected_arrivals`` names him.
+    """
+    return "expected_arrivals", "Vladimir Putin"
+
+
+_ADDRESS = re.compile(r"Serving the diplomacy knowledge graph on (http://127\.0\.0\.1:\d+)/")
+
+
+@pytest.fixture(scope="session")
+def ui_live_server(ui_build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``kg serve`` (gunicorn, as in production) on the sample at 127.0.0.1, on the free port it reports.
+
+    :returns: the server's base URL
+    """
+    log_path = tmp_path_factory.mktemp("ui-server") / "server.log"
+    command = [sys.executable, "-m", "kg", "serve", "--host", "127.0.0.1", "--port", "0", "--workers", "1",
+               "--threads", "4", "--build-dir", str(ui_build_dir), "--no-build"]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                                   stdout=log, stderr=subprocess.STDOUT)
+        try:
+            yield _wait_until_ready(process, log_path)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=15)
+
+
+def _wait_until_ready(process: subprocess.Popen[bytes], log_path: Path) -> str:
+    """Read the address from the server's output, then poll ``/health`` until 200 or the deadline."""
+    deadline = time.monotonic() + STARTUP_DEADLINE
+    url: str | None = None
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"kg serve exited with {process.returncode}:\n{log_path.read_text()}")
+        if url is None:
+            found = _ADDRESS.search(log_path.read_text(errors="replace"))
+            url = found.group(1) if found else None
+        if url is not None:
+            try:
+                with urllib.request.urlopen(url + "/health", timeout=2) as response:
+                    if response.status == 200:
+                        return url
+            except OSError:
+                pass
+        time.sleep(0.2)
+    raise RuntimeError(f"kg serve did not answer within {STARTUP_DEADLINE} s:\n{log_path.read_text()}")
