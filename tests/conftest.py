@@ -26,7 +26,6 @@ from ui_fixtures import (  # noqa: F401
     ui_browser_query,
     ui_build_dir,
     ui_client,
-    ui_live_server,
 )
 
 from kg.server import create_app
@@ -126,6 +125,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                "--build-dir", str(SERVER_DATA), "--no-build"]
     with kg_serve(options, {"KG_MAX_ROWS": str(MAX_ROWS)}, tmp_path_factory.mktemp("server") / "server.log") as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def ui_live_server(ui_build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``kg serve`` on the linked-data sample at 127.0.0.1, 1 worker × 4 threads; yields its base URL."""
+    options = ["--workers", "1", "--threads", "4", "--build-dir", str(ui_build_dir), "--no-build"]
+    with kg_serve(options, {}, tmp_path_factory.mktemp("ui-server") / "server.log") as server:
+        yield server.url
 
 
 def _wait_until_ready(process: subprocess.Popen[bytes], log_path: Path) -> LiveServer:

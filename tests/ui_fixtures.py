@@ -6,14 +6,7 @@ report in the shape of a build; the ontology graph is the project's own ``ontolo
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
-import time
-import urllib.request
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -82,48 +75,3 @@ def ui_browser_query() -> tuple[str, str]:
     return "expected_arrivals", "Vladimir Putin"
 
 
-_ADDRESS = re.compile(r"Serving the diplomacy knowledge graph on (http://127\.0\.0\.1:\d+)/")
-
-
-@pytest.fixture(scope="session")
-def ui_live_server(ui_build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``kg serve`` (gunicorn, as in production) on the sample at 127.0.0.1, on the free port it reports.
-
-    :returns: the server's base URL
-    """
-    log_path = tmp_path_factory.mktemp("ui-server") / "server.log"
-    command = [sys.executable, "-m", "kg", "serve", "--host", "127.0.0.1", "--port", "0", "--workers", "1",
-               "--threads", "4", "--build-dir", str(ui_build_dir), "--no-build"]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-                                   stdout=log, stderr=subprocess.STDOUT)
-        try:
-            yield _wait_until_ready(process, log_path)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=15)
-
-
-def _wait_until_ready(process: subprocess.Popen[bytes], log_path: Path) -> str:
-    """Read the address from the server's output, then poll ``/health`` until 200 or the deadline."""
-    deadline = time.monotonic() + STARTUP_DEADLINE
-    url: str | None = None
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"kg serve exited with {process.returncode}:\n{log_path.read_text()}")
-        if url is None:
-            found = _ADDRESS.search(log_path.read_text(errors="replace"))
-            url = found.group(1) if found else None
-        if url is not None:
-            try:
-                with urllib.request.urlopen(url + "/health", timeout=2) as response:
-                    if response.status == 200:
-                        return url
-            except OSError:
-                pass
-        time.sleep(0.2)
-    raise RuntimeError(f"kg serve did not answer within {STARTUP_DEADLINE} s:\n{log_path.read_text()}")
