@@ -30,6 +30,7 @@ from kg.iris import (
 )
 from kg.nodes import Declared, NodeWriter
 from kg.textquote import QuoteNotFound, Span, find_quote
+from kg.texts import read_article_text
 from kg.vocabulary import Vocabulary
 from kg.yamlsource import DocPath, YamlDoc, load_schema, load_yaml, validate
 
@@ -142,12 +143,12 @@ class _FileLoader:
                                  f"{self.doc.path.stem!r} (rename the file or fix the id)")
         text_path = self.doc.path.parent / meta["text"]
         try:
-            text = text_path.read_text(encoding="utf-8-sig")
+            text, text_sha256 = read_article_text(text_path)
         except FileNotFoundError as exc:
             raise self.doc.error(path + ("text",), f"text file not found: {text_path}") from exc
         except (OSError, UnicodeDecodeError) as exc:
             raise self.doc.error(path + ("text",), f"cannot read the text file {text_path}: {exc}") from exc
-        self.corpus.sources.append(SourceFile(text_path, _sha256(text_path), "text"))
+        self.corpus.sources.append(SourceFile(text_path, text_sha256, "text"))
         iri = article_iri(self.base, meta["id"])
         self.article = _Article(meta["id"], iri, text, meta["text"])
         self.corpus.articles.append(iri)

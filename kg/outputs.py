@@ -1,5 +1,5 @@
-"""The build's files: the dataset in TriG, the union in Turtle, N-Triples and JSON-LD, and the
-atomic swap of the build folder.
+"""The build's files: the dataset in TriG, the union in Turtle, N-Triples and JSON-LD, and their
+atomic swap into the build folder.
 
 The same graphs give byte-identical files whatever the process's hash seed: blank nodes get
 labels computed from the graph's content, N-Triples lines are sorted, JSON-LD node lists and
@@ -10,9 +10,7 @@ subjects and predicates.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ from rdflib import XSD, BNode, Graph, Literal
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
+from kg.build_folder import FolderLock, staged
 from kg.iris import graph_iri
 
 
@@ -108,31 +107,20 @@ def serialize(base: str, graphs: Mapping[str, Graph]) -> dict[str, str]:
     }
 
 
-def write_atomically(out_dir: Path, files: Mapping[str, str]) -> None:
-    """Write *files* (name -> text) as *out_dir*, replacing the old folder only once all are written.
+def write_atomically(out_dir: Path, files: Mapping[str, str], extra: Callable[[Path], None] | None = None,
+                     lock: FolderLock | None = None) -> None:
+    """Write *files* (name -> text) as *out_dir*, switching to the new folder only once all are written.
 
-    The files go to a temporary folder beside *out_dir*; then the old folder is renamed away,
-    the new one renamed into place and the old one deleted. If anything fails before the swap,
-    *out_dir* is left as it was.
+    The files go to a temporary folder beside *out_dir*; then ``extra`` (if given) is called with
+    that folder to write more into it (a store, say); then *out_dir*, a symbolic link, is switched
+    onto it in one rename (see :mod:`kg.build_folder`). If anything fails before the switch, or
+    the process is killed at any point, *out_dir* still shows the previous complete outputs.
+
+    :param lock: the lock of *out_dir* if the caller holds it (else it is taken here)
+    :raises BuildBusy: when another build holds the lock of *out_dir*
     """
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    old = out_dir.with_name(f".{out_dir.name}.old")
-    try:
+    with staged(out_dir, lock) as tmp:
         for name, text in files.items():
             (tmp / name).write_bytes(text.encode("utf-8"))
-        tmp.chmod(0o755)
-        if old.exists():
-            shutil.rmtree(old)
-        if out_dir.exists():
-            out_dir.rename(old)
-        try:
-            tmp.rename(out_dir)
-        except OSError:
-            if old.exists() and not out_dir.exists():
-                old.rename(out_dir)
-            raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    shutil.rmtree(old, ignore_errors=True)
-
+        if extra is not None:
+            extra(tmp)
