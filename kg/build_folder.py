@@ -10,12 +10,14 @@ A build holds an exclusive ``fcntl`` lock on ``.build.lock`` (which records its 
 start to end; a second build of the same folder stops at once with :class:`kg.errors.BuildBusy`.
 Whoever takes the lock first removes what killed builds left: ``.build.tmp-*`` folders, versions
 that were never switched to, and the ``.build.old`` of earlier releases. A ``build`` that is a plain
-folder (from earlier releases) is replaced by a link on the next build; if that build is killed
-between its two renames, the next start links the newest complete version.
+folder (from earlier releases) is replaced by a link on the next build, in one step where the
+system can exchange two names (Linux); elsewhere in two renames, and if the build is killed
+between them, the next start links the newest complete version.
 """
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import os
 import re
@@ -79,6 +81,21 @@ def _fsync_tree(root: Path) -> None:
         _fsync_dir(Path(folder))
 
 
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap the names of two files in one step (Linux ``renameat2`` with ``RENAME_EXCHANGE``).
+
+    :returns: ``False`` when the system or file system cannot, and nothing changed
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    done = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0
+    return bool(done)
+
+
 def _link(folder: Path, version: Path) -> None:
     """Point *folder* at *version* in one rename (a link made beside it, then renamed over it)."""
     staged = folder.with_name(f".{folder.name}.link-tmp")
@@ -86,7 +103,12 @@ def _link(folder: Path, version: Path) -> None:
         staged.unlink()
     os.symlink(version.name, staged)
     if folder.is_dir() and not folder.is_symlink():
-        # a plain folder from an earlier release cannot be replaced in one rename
+        # a plain folder (from an earlier release) cannot be replaced by a rename; swap the two names
+        # where the system can, else rename it away first (the next start then links the newest version)
+        if _exchange(staged, folder):
+            shutil.rmtree(staged, ignore_errors=True)
+            _fsync_dir(folder.parent)
+            return
         folder.rename(folder.with_name(f".{folder.name}.old"))
     os.replace(staged, folder)
     _fsync_dir(folder.parent)
