@@ -125,7 +125,7 @@ def _remove_stale(folder: Path) -> None:
             else:
                 entry.unlink(missing_ok=True)
     versions = _versions(folder)
-    if not folder.is_symlink() and not folder.exists() and versions:
+    if not folder.exists() and versions:  # missing, or a link to a version that is gone
         _link(folder, versions[max(versions)])
     keep = _current(folder)
     for version in versions.values():

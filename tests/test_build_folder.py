@@ -224,3 +224,14 @@ def test_a_rejected_build_folder_is_removed_by_the_next_good_build(tmp_path: Pat
     build(settings)
     assert not rejected.exists() and not rejected.is_symlink()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".build.rejected.v")]
+
+
+def test_a_link_to_a_deleted_version_is_pointed_at_the_newest_complete_one(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    write_atomically(out, {"dataset.trig": "first\n"})
+    shown = tmp_path / os.readlink(out)
+    shutil.copytree(shown, tmp_path / ".build.v7")
+    shutil.rmtree(shown)
+    with locked(out):
+        assert os.readlink(out) == ".build.v7"
+        assert folder_files(out) == {"dataset.trig": "first\n"}
