@@ -133,7 +133,7 @@ class _FileLoader:
         article = self.articles.write(data["article"]) if "article" in data else None
         if article is not None:
             self.corpus.articles.append(article.iri)
-            self.corpus.sources.append(SourceFile(article.text_path, _sha256(article.text_path), "text"))
+            self.corpus.sources.append(SourceFile(article.text_path, self.articles.sha256, "text"))
         for node_id, node in data.get("nodes", {}).items():
             self.held[node_id] = Graph()
             self.nodes.node(node_id, node, ("nodes", node_id), self.held[node_id])

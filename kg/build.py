@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import time
 import warnings
 import xml.sax
@@ -25,6 +24,8 @@ from rdflib.util import guess_format
 
 from kg import paths
 from kg.annotations import SourceFile, load_corpus
+from kg.build_folder import FolderLock, locked
+from kg.build_folder import remove as remove_folder
 from kg.errors import DataError, InputError
 from kg.iris import DEFAULT_BASE_IRI, GRAPH_NAMES, graph_iri
 from kg.metadata import provenance, void
@@ -219,6 +220,18 @@ def rejected_dir(out_dir: Path) -> Path:
 
 
 def build(config: Mapping[str, Any] | None = None) -> BuildSummary:
+    """Build the dataset and write it to the build folder, holding the folder's lock throughout.
+
+    :param config: the keys of :mod:`kg.paths` (``DATA_DIR`` may be a list), ``BASE_IRI``
+    :raises BuildBusy: another build is writing the same build folder (exit code 4)
+    :raises InputError: an input could not be read (exit code 2)
+    :raises DataError: the data is inconsistent or does not conform to the shapes (exit code 1)
+    """
+    with locked(paths.build_dir(config)) as lock:
+        return _build(config, lock)
+
+
+def _build(config: Mapping[str, Any] | None, lock: FolderLock) -> BuildSummary:
     """Build the dataset and write it to the build folder.
 
     :param config: the keys of :mod:`kg.paths` (``DATA_DIR`` may be a list), ``BASE_IRI``
@@ -269,8 +282,8 @@ def build(config: Mapping[str, Any] | None = None) -> BuildSummary:
     sizes = {name: len(text.encode("utf-8")) for name, text in files.items()}
     files["void.ttl"] = turtle(void(base, template, graphs, assertions, corpus.articles, sizes))
     files.update(report_files)
-    write_atomically(out_dir, files)
-    shutil.rmtree(rejected_dir(out_dir), ignore_errors=True)
+    write_atomically(out_dir, files, lock=lock)
+    remove_folder(rejected_dir(out_dir))
     timings["write"] = time.perf_counter() - clock
     union = Graph()
     for graph in (*graphs.values(), *assertions.values()):

@@ -55,3 +55,15 @@ class QueryLimitExceeded(QueryError):
 
 class QueryTimeout(QueryLimitExceeded):
     """A query that ran past the time limit and was stopped."""
+
+
+class InternalError(KGError):
+    """A failure that is not the input's fault: memory ran out, or the program itself failed. Exit code 3."""
+
+    exit_code = 3
+
+
+class BuildBusy(KGError):
+    """Another build is writing the same build folder. Exit code 4."""
+
+    exit_code = 4
