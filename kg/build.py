@@ -252,7 +252,7 @@ def _build(config: Mapping[str, Any] | None, lock: FolderLock) -> BuildSummary:
     timings = {"load": time.perf_counter() - started}
     rules = load_rules(paths.locate("RULES_DIR", config))
     clock = time.perf_counter()
-    derived = derive(rules, corpus.named(base))
+    derived = derive(rules, corpus.named(base) | {graph_iri(base, "ontology"): ontology})
     timings["derive"] = time.perf_counter() - clock
     inferred, report = check(ontology, shapes, [*corpus.data(), derived], shapes_dir, claim_shapes,
                              corpus.assertions, timings)

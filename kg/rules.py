@@ -1,7 +1,9 @@
 """Derivation rules: SPARQL CONSTRUCT queries in ``rules/`` that propose what the data suggests.
 
-Each rule runs, in file-name order, over the corpus's graphs as a dataset (claims' assertion
-graphs reachable with ``GRAPH``, the default graph their union) plus what earlier rules derived.
+Each rule runs, in file-name order, over the corpus's graphs and the ontology as a dataset
+(claims' assertion graphs reachable with ``GRAPH``, the default graph their union) plus what
+earlier rules derived; rules run before the OWL RL closure, so they follow ``rdfs:subClassOf*``
+themselves.
 What they construct goes to the derived graph: proposals, never assertions. Rules are evaluated
 by an in-memory Oxigraph store, which joins across named graphs quickly.
 """

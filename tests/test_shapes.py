@@ -20,7 +20,7 @@ from kg import paths
 from kg.annotations import Corpus, load_corpus
 from kg.build import data_dirs, load_ontology, load_shapes, shape_files
 from kg.errors import DataError
-from kg.iris import DEFAULT_BASE_IRI
+from kg.iris import DEFAULT_BASE_IRI, graph_iri
 from kg.reasoning import close
 from kg.rules import derive, load_rules
 from kg.shacl import validate
@@ -273,7 +273,8 @@ def corpus(ontology: Graph) -> Corpus:
 @pytest.fixture(scope="module")
 def built(corpus: Corpus, ontology: Graph) -> Graph:
     """What the build validates: the corpus's graphs, the derived and the inferred triples."""
-    data = [*corpus.data(), derive(load_rules(paths.locate("RULES_DIR")), corpus.named(DEFAULT_BASE_IRI))]
+    data = [*corpus.data(), derive(load_rules(paths.locate("RULES_DIR")),
+                                      corpus.named(DEFAULT_BASE_IRI) | {graph_iri(DEFAULT_BASE_IRI, "ontology"): ontology})]
     merged = Graph()
     for graph in (*data, close(ontology, data)):
         merged += graph
