@@ -15,6 +15,7 @@ from typing import Any
 
 from rdflib import DCTERMS, PROV, RDF, SKOS, XSD, Graph, Literal, URIRef
 
+from kg.draft.markers import unconfirmed
 from kg.errors import InputError
 from kg.iris import (
     DEFAULT_BASE_IRI,
@@ -281,6 +282,8 @@ def load_corpus(
         if not isinstance(doc.data, dict):
             raise InputError("an annotation file must be a mapping with article/nodes/claims/external", path, 1)
         validate(doc, validator)
+        for draft_path, message in unconfirmed(doc)[:1]:
+            raise doc.error(draft_path, message)
         docs.append(doc)
         corpus.sources.append(SourceFile(path, _sha256(path), "annotations"))
     ids = _register(docs)

@@ -1,0 +1,129 @@
+"""The language models: Natasha's segmenter and NER tagger (navec/slovnet), and pymorphy3.
+
+:class:`Models` is loaded once (about 1.5 s) and then analyses any number of texts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pymorphy3
+from natasha import Doc, NewsEmbedding, NewsNERTagger, Segmenter
+
+from kg.draft.lexicon import Lexicon
+
+WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+#: pymorphy3 grammemes of proper names: a parse with one of them is preferred for a capitalised word
+NAME_GRAMMEMES = frozenset({"Geox", "Name", "Surn", "Patr", "Orgn", "Trad"})
+
+
+def fold(word: str) -> str:
+    """Lower-case *word* and write ё as е, the form every comparison uses."""
+    return word.lower().replace("ё", "е")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word or sign of the text with its offsets and its lemmas (best first)."""
+
+    text: str
+    start: int
+    stop: int
+    lemmas: tuple[str, ...]
+    tag: str = ""
+
+    @property
+    def lemma(self) -> str:
+        return self.lemmas[0]
+
+
+@dataclass(frozen=True)
+class NamedSpan:
+    """A name found by the NER model: ``PER``, ``LOC`` or ``ORG``."""
+
+    start: int
+    stop: int
+    tag: str
+    text: str
+
+
+@dataclass
+class Sentence:
+    """A sentence with its offsets and its tokens."""
+
+    start: int
+    stop: int
+    text: str
+    tokens: list[Token] = field(default_factory=list)
+
+
+@dataclass
+class Analysis:
+    """What the models found in one text."""
+
+    text: str
+    sentences: list[Sentence]
+    spans: list[NamedSpan]
+
+    def tokens_in(self, start: int, stop: int) -> list[Token]:
+        """Tokens that lie within ``[start, stop)``."""
+        return [t for s in self.sentences if s.stop > start and s.start < stop
+                for t in s.tokens if t.start >= start and t.stop <= stop]
+
+
+class Models:
+    """Natasha's segmenter and NER tagger and a pymorphy3 analyser, with the word lists."""
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or Lexicon.load()
+        self.segmenter = Segmenter()
+        self.ner = NewsNERTagger(NewsEmbedding())
+        self.morph = pymorphy3.MorphAnalyzer()
+        self._lemmas: dict[str, tuple[str, ...]] = {}
+
+    def tag(self, word: str) -> str:
+        """The grammemes of *word*'s likeliest parse (``VERB,perf,tran sing,3per,futr,indc``), empty for signs."""
+        if not WORD.fullmatch(word):
+            return ""
+        return str(self.morph.parse(word)[0].tag)
+
+    def lemmas(self, word: str) -> tuple[str, ...]:
+        """Normal forms of *word*, most likely first (names first for capitalised words), folded."""
+        cached = self._lemmas.get(word)
+        if cached is not None:
+            return cached
+        if not WORD.fullmatch(word):
+            result: tuple[str, ...] = (fold(word),)
+        else:
+            parses = self.morph.parse(word)
+            if word[:1].isupper():
+                parses = sorted(parses, key=lambda p: not (NAME_GRAMMEMES & set(p.tag.grammemes)))
+            result = tuple(dict.fromkeys(fold(p.normal_form) for p in parses[:4])) or (fold(word),)
+        self._lemmas[word] = result
+        return result
+
+    def nominative(self, word: str) -> str:
+        """*word* put in the nominative singular (plural for plural-only words), keeping its case style."""
+        if not WORD.fullmatch(word) or word.isupper():
+            return word
+        parses = self.morph.parse(word)
+        if word[:1].isupper():
+            parses = sorted(parses, key=lambda p: not (NAME_GRAMMEMES & set(p.tag.grammemes)))
+        best = parses[0]
+        number = "plur" if "Pltm" in best.tag.grammemes or best.tag.number == "plur" else "sing"
+        form = best.inflect({"nomn", number}) or best.inflect({"nomn"})
+        out = form.word if form else word.lower()
+        return out[:1].upper() + out[1:] if word[:1].isupper() else out
+
+    def analyse(self, text: str) -> Analysis:
+        """Split *text* into sentences and tokens, lemmatise them and tag names."""
+        doc = Doc(text)
+        doc.segment(self.segmenter)
+        doc.tag_ner(self.ner)
+        sentences = []
+        for sent in doc.sents:
+            tokens = [Token(t.text, t.start, t.stop, self.lemmas(t.text), self.tag(t.text)) for t in sent.tokens]
+            sentences.append(Sentence(sent.start, sent.stop, sent.text, tokens))
+        spans = [NamedSpan(s.start, s.stop, s.type, s.text) for s in doc.spans]
+        return Analysis(text, sentences, spans)
