@@ -120,7 +120,9 @@ class Drafter:
         issued = datetime.date.fromisoformat(issued_text) if issued_text else None
         result = Draft(article_id, text_name, text, issued)
         analysis = self.models.analyse(text)
-        result.entities = self.entities.find(analysis)
+        forced = [(header.start("city"), header.end("city"), "LOC", "City"),
+                  (header.start("agency"), header.end("agency"), "ORG", "NewsAgency")] if header else []
+        result.entities = self.entities.find(analysis, forced)
         mentions = sorted((m.start, m.stop, e) for e in result.entities for m in e.mentions)
         if header:
             for start, stop, entity in mentions:

@@ -58,13 +58,24 @@ class EntityFinder:
         self.models, self.index = models, index
         self.lexicon = models.lexicon
 
-    def find(self, analysis: Analysis) -> list[Entity]:
-        """Every entity named in *analysis*, in order of first mention."""
+    def find(self, analysis: Analysis, forced: list[tuple[int, int, str, str]] | None = None) -> list[Entity]:
+        """Every entity named in *analysis*, in order of first mention.
+
+        :param forced: ``(start, stop, tag, type)`` of names known to be there (the dateline and
+            the agency of a header), linked or proposed with that type where no name is found
+        """
         found: list[tuple[int, int, str, list[str]]] = []  # start, stop, tag, linked ids
+        types: dict[tuple[int, int], str] = {}
+        for start, stop, tag, kind in forced or []:
+            if not any(s.start < stop and start < s.stop for s in analysis.spans):
+                ids = [n for n in self.index.find(analysis.text[start:stop]) if self.index.is_named(n)]
+                found.append((start, stop, tag, ids))
+                types[(start, stop)] = kind
         for span in analysis.spans:
             start, stop = _with_guillemets(analysis.text, span.start, span.stop)
             found.append((start, stop, span.tag, self.link(span)))
         found.extend(self._gazetteer(analysis, [(s, e) for s, e, _, _ in found]))
+        found.extend(self._adjectives(analysis, [(s, e) for s, e, _, _ in found]))
         found.sort()
         entities: dict[str, Entity] = {}
         for start, stop, tag, ids in found:
@@ -75,7 +86,7 @@ class EntityFinder:
                     ids[0], node.type, tag, True, node.label("ru"), node.label("en"),
                     candidates=self.index.candidates(mention.quote)))
             else:
-                entity = self._new(analysis, start, stop, tag, entities)
+                entity = self._new(analysis, start, stop, tag, entities, types.get((start, stop)))
             entity.mentions.append(mention)
         return list(entities.values())
 
@@ -109,6 +120,27 @@ class EntityFinder:
                 i += n
         return out
 
+    def _adjectives(self, analysis: Analysis, taken: list[tuple[int, int]]) -> list[tuple[int, int, str, list[str]]]:
+        """Lowercase relative adjectives of places the graph holds ("азербайджанское" -> Azerbaijan)."""
+        lex, out = self.lexicon, []
+        places = {key: ids for key, ids in self.index.keys.items() if len(key) <= 2 and any(
+            self.index.nodes[n].type in lex.place_types for n in ids)}
+        for sentence in analysis.sentences:
+            for token in sentence.tokens:
+                if not token.tag.startswith("ADJF") or not token.text[:1].islower() or "-" in token.text or any(
+                        s < token.stop and token.start < e for s, e in taken):
+                    continue
+                lemma = token.lemma
+                stems = [lemma[:-len(x)] for x in lex.adjective_suffixes if lemma.endswith(x)]
+                stems = [s for s in stems if len(s) >= lex.adjective_stem]
+                ids = sorted({n for key, found in places.items() for n in found
+                              if self.index.nodes[n].type in lex.place_types and (
+                                  len(key) == 2 and key[0] == lemma
+                                  or len(key) == 1 and any(key[0].startswith(s) for s in stems))})
+                if ids:
+                    out.append((token.start, token.stop, "LOC", ids))
+        return out
+
     def _label_at(self, words: list[Token], i: int) -> tuple[int, list[str]] | None:
         if not words[i].text[:1].isupper():
             return None
@@ -119,29 +151,44 @@ class EntityFinder:
                 return n, ids
         return None
 
-    def _new(self, analysis: Analysis, start: int, stop: int, tag: str, entities: dict[str, Entity]) -> Entity:
+    def _new(self, analysis: Analysis, start: int, stop: int, tag: str, entities: dict[str, Entity],
+             kind: str | None = None) -> Entity:
         """The proposed node for an unlinked name: nominative label, guessed type, transliteration."""
         words = WORD.findall(PARENTHESIS.sub("", analysis.text[start:stop]))
         if tag == "PER":
             words = [w for w in words if not set(self.models.lemmas(w)) & self.lexicon.posts] or words
-        label = " ".join(self.models.nominative(w) for w in words) or analysis.text[start:stop]
+        if kind and all(w.isupper() and len(w) > 3 for w in words):
+            words = [w.capitalize() for w in words]  # a dateline in capitals: "БАКУ"
+        label = self.models.nominative_phrase(words, person=tag == "PER") or analysis.text[start:stop]
         for entity in entities.values():
-            if not entity.linked and fold(entity.label_ru) == fold(label):
+            if entity.linked or entity.tag != tag:
+                continue
+            same = fold(entity.label_ru) == fold(label)
+            surname = tag == "PER" and fold(entity.label_ru.split()[-1]) == fold(label.split()[-1])
+            if same or surname:
+                if len(label) > len(entity.label_ru):
+                    entity.label_ru = label
+                    entity.label_en = iuliia.translate(label, schema=iuliia.WIKIPEDIA)
                 return entity
         node_id, n = _slug(label), 1
         while node_id in self.index.nodes or node_id in entities:
             n += 1
             node_id = f"{_slug(label)}-{n}"
-        entity = Entity(node_id, self._type(analysis, start, stop, tag), tag, False, label,
+        entity = Entity(node_id, kind or self._type(analysis, start, stop, tag), tag, False, label,
                         iuliia.translate(label, schema=iuliia.WIKIPEDIA))
         entity.candidates = self.index.candidates(label)
         entities[node_id] = entity
         return entity
 
     def _type(self, analysis: Analysis, start: int, stop: int, tag: str) -> str:
-        """A type from cue lemmas in the name or the two words before it, else from the NER tag."""
-        before = [t for t in analysis.tokens_in(max(0, start - 60), start) if WORD.fullmatch(t.text)][-2:]
-        for token in analysis.tokens_in(start, stop) + before:
+        """A type from cue lemmas in the name or in the word before it (in the same case, as in
+        "в городе Ашхабаде"), else from the NER tag."""
+        inside = analysis.tokens_in(start, stop)
+        before = [t for t in analysis.tokens_in(max(0, start - 60), start) if WORD.fullmatch(t.text)][-1:]
+        head = next((t for t in inside if WORD.fullmatch(t.text)), None)
+        if head is not None and before and self.models.case(before[0].text) != self.models.case(head.text):
+            before = []
+        for token in inside + before:
             for lemma in token.lemmas[:1]:
                 kind = self.lexicon.type_cues.get(lemma)
                 if kind and (tag != "PER" or kind == "Person"):

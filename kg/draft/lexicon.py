@@ -54,6 +54,9 @@ class Lexicon:
     type_cues: dict[str, str]
     posts: frozenset[str]
     named_types: frozenset[str]
+    place_types: frozenset[str]
+    adjective_suffixes: tuple[str, ...]
+    adjective_stem: int
     period_kinds: dict[str, dict[str, str]]
     month_names_en: tuple[str, ...]
     month_names_ru: tuple[str, ...]
@@ -92,6 +95,9 @@ class Lexicon:
             type_cues=cues,
             posts=frozenset(types["posts"]),
             named_types=frozenset(types["named_types"]),
+            place_types=frozenset(types["place_types"]),
+            adjective_suffixes=tuple(types["adjective_suffixes"]),
+            adjective_stem=int(types["adjective_stem"]),
             period_kinds=dict(periods["kinds"]),
             month_names_en=tuple(periods["month_names_en"]),
             month_names_ru=tuple(periods["month_names_ru"]),

@@ -116,6 +116,28 @@ class Models:
         out = form.word if form else word.lower()
         return out[:1].upper() + out[1:] if word[:1].isupper() else out
 
+    def nominative_phrase(self, words: list[str], person: bool = False) -> str:
+        """A name put in the nominative: every word of a person's name; otherwise the words up to
+        and including the first noun (its head), the dependent words after it kept as written
+        ("Содружестве Независимых Государств" -> "Содружество Независимых Государств").
+        """
+        out, head_seen = [], False
+        for word in words:
+            if head_seen and not person:
+                out.append(word)
+                continue
+            parts = [self.nominative(part) if i == 0 or part[:1].isupper() else part
+                     for i, part in enumerate(word.split("-"))]
+            if len(parts) > 1:
+                parts = [p[:1].upper() + p[1:] if o[:1].isupper() else p for p, o in zip(parts, word.split("-"))]
+            out.append("-".join(parts))
+            head_seen = head_seen or self.tag(word).startswith("NOUN")
+        return " ".join(out)
+
+    def case(self, word: str) -> str:
+        """The grammatical case of *word*'s likeliest parse (``nomn``, ``gent`` …), empty if none."""
+        return str(self.morph.parse(word)[0].tag.case or "") if WORD.fullmatch(word) else ""
+
     def analyse(self, text: str) -> Analysis:
         """Split *text* into sentences and tokens, lemmatise them and tag names."""
         doc = Doc(text)
