@@ -103,13 +103,25 @@ class Models:
         self._lemmas[word] = result
         return result
 
-    def nominative(self, word: str) -> str:
-        """*word* put in the nominative singular (plural for plural-only words), keeping its case style."""
-        if not WORD.fullmatch(word) or word.isupper():
-            return word
+    def _parses(self, word: str, person: bool, gender: str | None = None, case: str | None = None) -> list:
         parses = self.morph.parse(word)
         if word[:1].isupper():
-            parses = sorted(parses, key=lambda p: not (NAME_GRAMMEMES & set(p.tag.grammemes)))
+            parses = sorted(parses, key=lambda p: (person and p.tag.number == "plur",
+                                                   bool(gender) and p.tag.gender != gender,
+                                                   bool(case) and p.tag.case != case,
+                                                   not (NAME_GRAMMEMES & set(p.tag.grammemes))))
+        return parses
+
+    def nominative(self, word: str, person: bool = False, gender: str | None = None, case: str | None = None) -> str:
+        """*word* put in the nominative singular (plural for plural-only words), keeping its case style.
+
+        :param person: the word is part of a person's name: singular parses are preferred
+        :param gender: prefer parses of this gender (a first name agreeing with the surname)
+        :param case: prefer parses in this case (likewise)
+        """
+        if not WORD.fullmatch(word) or word.isupper():
+            return word
+        parses = self._parses(word, person, gender, case)
         best = parses[0]
         number = "plur" if "Pltm" in best.tag.grammemes or best.tag.number == "plur" else "sing"
         form = best.inflect({"nomn", number}) or best.inflect({"nomn"})
@@ -122,11 +134,15 @@ class Models:
         ("Содружестве Независимых Государств" -> "Содружество Независимых Государств").
         """
         out, head_seen = [], False
+        gender = case = None
+        if person and words and WORD.fullmatch(words[-1]):
+            surname = self._parses(words[-1], True)[0].tag
+            gender, case = surname.gender, surname.case
         for word in words:
             if head_seen and not person:
                 out.append(word)
                 continue
-            parts = [self.nominative(part) if i == 0 or part[:1].isupper() else part
+            parts = [self.nominative(part, person, gender, case) if i == 0 or part[:1].isupper() else part
                      for i, part in enumerate(word.split("-"))]
             if len(parts) > 1:
                 parts = [p[:1].upper() + p[1:] if o[:1].isupper() else p for p, o in zip(parts, word.split("-"))]
