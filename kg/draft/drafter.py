@@ -95,7 +95,7 @@ def occurrence(text: str, quote: str, start: int) -> int:
 
 
 def _slug(words: list[str], taken: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", iuliia.translate(" ".join(words), schema=iuliia.WIKIPEDIA).lower()).strip("-")
+    base = re.sub(r"[^a-z0-9]+", "-", iuliia.WIKIPEDIA.translate(" ".join(words)).lower()).strip("-")
     base, n, slug = base or "claim", 1, base or "claim"
     while slug in taken:
         n += 1

@@ -47,7 +47,7 @@ def _with_guillemets(text: str, start: int, stop: int) -> tuple[int, int]:
 
 
 def _slug(label: str) -> str:
-    latin = iuliia.translate(label, schema=iuliia.WIKIPEDIA)
+    latin = iuliia.WIKIPEDIA.translate(label)
     return re.sub(r"[^a-z0-9]+", "-", latin.lower()).strip("-") or "node"
 
 
@@ -168,14 +168,14 @@ class EntityFinder:
             if same or surname:
                 if len(label) > len(entity.label_ru):
                     entity.label_ru = label
-                    entity.label_en = iuliia.translate(label, schema=iuliia.WIKIPEDIA)
+                    entity.label_en = iuliia.WIKIPEDIA.translate(label)
                 return entity
         node_id, n = _slug(label), 1
         while node_id in self.index.nodes or node_id in entities:
             n += 1
             node_id = f"{_slug(label)}-{n}"
         entity = Entity(node_id, kind or self._type(analysis, start, stop, tag), tag, False, label,
-                        iuliia.translate(label, schema=iuliia.WIKIPEDIA))
+                        iuliia.WIKIPEDIA.translate(label))
         entity.candidates = self.index.candidates(label)
         entities[node_id] = entity
         return entity

@@ -79,6 +79,9 @@ class FigureFinder:
         multiplier, used = 1, 0
         if words_after and (m := next((v for k, v in lex.multipliers.items() if _matches(words_after[0], k)), None)):
             multiplier, used = m, 1
+            if len(words_after) > 2 and words_after[1].text == "." and any(
+                    _matches(words_after[2], k) for k in (*lex.currencies, *lex.units)):
+                used = 2  # "12 тыс. км"
         rest = words_after[used:]
         nxt = rest[0] if rest else None
         sign = match["sign"] or match["sign2"]
