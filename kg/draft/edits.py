@@ -53,10 +53,14 @@ def _at(doc: Any, path: list[Any]) -> Any:
 
 
 def _purge(value: Any, node_id: str, replacement: str | None) -> None:
-    """Drop (or replace) *node_id* in every list of ids below *value*."""
+    """Drop (or replace) *node_id* in every list of ids below *value*; lists left empty go too."""
     if isinstance(value, dict):
-        for item in value.values():
+        for key in list(value):
+            item = value[key]
+            had = isinstance(item, list) and len(item) > 0
             _purge(item, node_id, replacement)
+            if had and not item:
+                del value[key]
     elif isinstance(value, list):
         for i in range(len(value) - 1, -1, -1):
             if value[i] == node_id:

@@ -3,7 +3,7 @@
 ``python -m kg.draft.evaluate [ANNOTATION.yaml ...] [--data DIR ...] [--json]`` prints, for each
 article, entity recall and precision, linking accuracy, figure recall, bound and period accuracy
 and modality accuracy, twice: linking against the graph's nodes (every annotation file of the data
-folders), and with the NER model alone (the article's own annotation left out of the graph).
+folders), and with the article's own annotation file left out of the graph ("unseen": its names must be found by the NER model and proposed as new nodes).
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ def evaluate(annotations: Sequence[Path], data_dirs: Sequence[Path], models: Mod
         text = read_article(text_path)
         gold = Gold(data, text, models)
         for graph, index in (("graph", LabelIndex.from_dirs(models, data_dirs)),
-                             ("ner-only", LabelIndex.from_dirs(models, data_dirs, skip=path))):
+                             ("unseen", LabelIndex.from_dirs(models, data_dirs, skip=path))):
             result, _ = draft_text(models, index, text, data["article"]["id"], text_path.name)
             out.append(score(gold, result, index, data["article"]["id"], graph))
     return out

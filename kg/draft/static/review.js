@@ -48,5 +48,6 @@
     }
     status.textContent = `Saved ${body.written}: ${body.unconfirmed} proposals left`;
     document.getElementById("left").textContent = body.unconfirmed;
+    setTimeout(() => window.location.reload(), 1500);  // the file changed: show what is left
   });
 })();

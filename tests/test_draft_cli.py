@@ -1,0 +1,155 @@
+"""``kg draft`` end to end: the file it writes, its checks of bad input, and refusing unconfirmed drafts."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from draft_fixtures import DRAFT_DATA, GRAPH_DIRS, ROOT
+from rdflib import Graph
+
+from kg.annotations import load_corpus
+from kg.cli import main
+from kg.draft.markers import unconfirmed
+from kg.draft.nlp import Models
+from kg.draft.run import draft_file
+from kg.errors import InputError
+from kg.textquote import find_quote
+from kg.yamlsource import load_yaml
+
+TREND = ROOT / "data" / "articles" / "2025-12-11-trend-ashgabat.ru.txt"
+ANKARA = DRAFT_DATA / "articles" / "2026-01-15-fixture-ankara.ru.txt"
+LOADER = ROOT / "tests" / "data" / "loader"
+
+
+def all_draft_keys(value: object) -> int:
+    if isinstance(value, dict):
+        return ("draft" in value) + sum(all_draft_keys(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(all_draft_keys(v) for v in value)
+    return 0
+
+
+@pytest.fixture(scope="module")
+def trend_draft(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The Trend article drafted by the real command line (models loaded by the command)."""
+    folder = tmp_path_factory.mktemp("trend")
+    text = folder / TREND.name
+    shutil.copy(TREND, text)
+    result = CliRunner().invoke(main, ["draft", str(text), "--data", str(GRAPH_DIRS[0])])
+    assert result.exit_code == 0, result.output
+    return folder / "2025-12-11-trend-ashgabat.yaml", result.output
+
+
+def test_draft_writes_an_annotation_in_the_project_format(trend_draft: tuple[Path, str]):
+    path, output = trend_draft
+    assert f"wrote {path}" in output
+    doc = load_yaml(path)
+    article = doc.data["article"]
+    assert article["id"] == "2025-12-11-trend-ashgabat" and article["text"] == TREND.name
+    assert (article["publisher"], article["dateline"], str(article["issued"])) == ("trend", "baku", "2025-12-11")
+    assert set(doc.data) == {"article", "nodes", "mentions", "claims"}
+    text = TREND.read_text(encoding="utf-8")
+    for node_id, items in doc.data["mentions"].items():
+        for item in items:
+            assert find_quote(text, item["quote"], item.get("occurrence", 1))
+            assert node_id in item["draft"]
+    for claim in doc.data["claims"].values():
+        assert claim["modality"] in ("reported", "expected", "forecast", "possible")
+        find_quote(text, claim["quote"], claim.get("occurrence", 1))
+        assert claim["statement"].startswith("DRAFT:") and claim["draft"].startswith("claim:")
+        for ref in claim.get("supports", []) + claim.get("about", []):
+            assert ref in doc.data["nodes"] or ref in doc.data["mentions"]
+
+
+def test_figures_are_observations_with_bounds_units_and_periods(trend_draft: tuple[Path, str]):
+    nodes = load_yaml(trend_draft[0]).data["nodes"]
+    figures = [n for n in nodes.values() if n["type"] == "Observation"]
+    by_value = {n.get("dip:value", n.get("dip:minValue")): n for n in figures}
+    forecast = by_value[2_500_000_000]
+    assert (forecast["dip:bound"], forecast["dip:currency"], forecast["dip:period"]) == (
+        "dip:LowerBound", "USD", "year-2025")
+    freight = by_value[15_000_000]
+    assert (freight["dip:bound"], freight["dip:maxValue"], freight["dip:unit"]) == ("dip:Range", 23_000_000, "TNE")
+    assert by_value[1_600_000_000]["dip:periodicity"] == "P1Y"
+    assert all(n["draft"].startswith("figure '") for n in figures)
+
+
+def test_every_proposal_is_marked_and_found_with_its_line(trend_draft: tuple[Path, str]):
+    doc = load_yaml(trend_draft[0])
+    found = unconfirmed(doc)
+    assert len(found) == all_draft_keys(doc.data) > 50
+    lines = [doc.line(path) for path, _ in found]
+    assert lines == sorted(lines)
+    path, message = found[0]
+    assert path == ("article", "draft")
+    assert "delete the `draft` key" in message and "kg review" in message
+
+
+def test_new_nodes_attribution_and_agency_relied_on(draft_models: Models, tmp_path: Path):
+    out = tmp_path / "ankara.yaml"
+    line = draft_file(ANKARA, out, GRAPH_DIRS, models=draft_models)
+    assert line.startswith(f"wrote {out}: ")
+    data = load_yaml(out).data
+    assert data["article"]["reliesOn"] == ["ria-novosti"]
+    assert data["article"]["dateline"] == "ankara"
+    fidan = data["nodes"]["khakan-fidan"]
+    assert (fidan["type"], fidan["rdfs:label"]["ru"]) == ("Person", "Хакан Фидан")
+    assert "transliteration" in fidan["draft"]
+    said = [c for c in data["claims"].values() if "attribution" in c]
+    assert {tuple(c["attribution"]["by"]) for c in said} >= {("khakan-fidan",), ("gazprom",)}
+    assert [item["quote"] for item in data["mentions"]["erdogan"]] == ["Реджеп Тайип Эрдоган", "Эрдоганом"]
+    assert (tmp_path / "ankara.yaml").read_text(encoding="utf-8").startswith("# Draft annotation")
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("empty.ru.txt", b"", "the article is empty"),
+    ("blank.ru.txt", b"  \n\n 2025 \n", "the article is empty"),
+    ("english.ru.txt", b"The President of Russia arrived in Ashgabat on 11 December.", "is not Russian text"),
+    ("cp1251.ru.txt", "Путин прибыл в Ашхабад.".encode("cp1251"), "is not UTF-8 text"),
+])
+def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path, name: str, content: bytes, message: str):
+    article = tmp_path / name
+    article.write_bytes(content)
+    result = CliRunner().invoke(main, ["draft", str(article)])
+    assert result.exit_code == 2
+    assert f"Error: {article}" in result.output and message in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_missing_article_exits_2(tmp_path: Path):
+    result = CliRunner().invoke(main, ["draft", str(tmp_path / "none.ru.txt")])
+    assert result.exit_code == 2 and "cannot read the article" in result.output
+
+
+def test_existing_annotation_is_kept_without_force(tmp_path: Path):
+    article = tmp_path / "2026-01-15-fixture-ankara.ru.txt"
+    shutil.copy(ANKARA, article)
+    existing = tmp_path / "2026-01-15-fixture-ankara.yaml"
+    existing.write_text("# mine\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["draft", str(article)])
+    assert result.exit_code == 2 and "--force" in result.output
+    assert existing.read_text(encoding="utf-8") == "# mine\n"
+
+
+def test_load_corpus_refuses_an_unconfirmed_proposal(tmp_path: Path):
+    """An annotation that is valid but for one `draft` key stops the build at that key's line."""
+    folder = tmp_path / "articles"
+    shutil.copytree(LOADER / "good", folder)
+    annotation = folder / "sample-trend.yaml"
+    lines = annotation.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("claims:")) + 2
+    indent = len(lines[at]) - len(lines[at].lstrip())
+    lines.insert(at, " " * indent + 'draft: "modality expected (marked by \'ожидается\')"')
+    annotation.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    schema = tmp_path / "open.schema.json"
+    schema.write_text(json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema"}), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_corpus([folder], Graph().parse(LOADER / "ontology.ttl"), schema)
+    error = caught.value
+    assert (error.path, error.line) == (str(annotation), at + 1)
+    assert "unconfirmed draft (1 of 1 in this file): modality expected" in error.message
+    assert "delete the `draft` key" in error.message
