@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import pymorphy3
 from natasha import Doc, NewsEmbedding, NewsNERTagger, Segmenter
@@ -81,12 +82,20 @@ class Models:
         self.ner = NewsNERTagger(NewsEmbedding())
         self.morph = pymorphy3.MorphAnalyzer()
         self._lemmas: dict[str, tuple[str, ...]] = {}
+        self._parsed: dict[str, list[Any]] = {}
+
+    def parse(self, word: str) -> list[Any]:
+        """pymorphy3's parses of *word*, remembered for the life of the models."""
+        parses = self._parsed.get(word)
+        if parses is None:
+            parses = self._parsed[word] = self.morph.parse(word)
+        return parses
 
     def tag(self, word: str) -> str:
         """The grammemes of *word*'s likeliest parse (``VERB,perf,tran sing,3per,futr,indc``), empty for signs."""
         if not WORD.fullmatch(word):
             return ""
-        return str(self.morph.parse(word)[0].tag)
+        return str(self.parse(word)[0].tag)
 
     def lemmas(self, word: str) -> tuple[str, ...]:
         """Normal forms of *word*, most likely first (names first for capitalised words), folded."""
@@ -96,7 +105,7 @@ class Models:
         if not WORD.fullmatch(word):
             result: tuple[str, ...] = (fold(word),)
         else:
-            parses = self.morph.parse(word)
+            parses = self.parse(word)
             if word[:1].isupper():
                 parses = sorted(parses, key=lambda p: not (NAME_GRAMMEMES & set(p.tag.grammemes)))
             result = tuple(dict.fromkeys(fold(p.normal_form) for p in parses[:4])) or (fold(word),)
@@ -104,7 +113,7 @@ class Models:
         return result
 
     def _parses(self, word: str, person: bool, gender: str | None = None, case: str | None = None) -> list:
-        parses = self.morph.parse(word)
+        parses = self.parse(word)
         if word[:1].isupper():
             parses = sorted(parses, key=lambda p: (person and p.tag.number == "plur",
                                                    bool(gender) and p.tag.gender != gender,
@@ -152,7 +161,7 @@ class Models:
 
     def case(self, word: str) -> str:
         """The grammatical case of *word*'s likeliest parse (``nomn``, ``gent`` …), empty if none."""
-        return str(self.morph.parse(word)[0].tag.case or "") if WORD.fullmatch(word) else ""
+        return str(self.parse(word)[0].tag.case or "") if WORD.fullmatch(word) else ""
 
     def analyse(self, text: str) -> Analysis:
         """Split *text* into sentences and tokens, lemmatise them and tag names."""
