@@ -14,16 +14,18 @@ from kg.draft.nlp import Models
 
 TREND = ROOT / "data" / "articles" / "2025-12-11-trend-ashgabat.yaml"
 VISIT = ROOT / "tests" / "data" / "articles" / "2025-12-12-fixture-visit.yaml"
-DATA = [ROOT / "data" / "articles", ROOT / "tests" / "data" / "articles"]
+ANKARA = ROOT / "tests" / "data" / "draft" / "articles" / "2026-01-15-fixture-ankara.yaml"
+DATA = [ROOT / "data" / "articles", ROOT / "tests" / "data" / "articles", ROOT / "tests" / "data" / "draft" / "graph"]
 
 
 @pytest.fixture(scope="module")
 def scores(draft_models: Models) -> dict[tuple[str, str], Scores]:
-    return {(s.article, s.graph): s for s in evaluate([TREND, VISIT], DATA, draft_models)}
+    return {(s.article, s.graph): s for s in evaluate([TREND, VISIT, ANKARA], DATA, draft_models)}
 
 
-def test_trend_against_the_graph(scores: dict[tuple[str, str], Scores]):
-    s = scores[("2025-12-11-trend-ashgabat", "graph")]
+@pytest.mark.parametrize("graph", ["graph", "labels"])
+def test_trend_against_the_graph(scores: dict[tuple[str, str], Scores], graph: str):
+    s = scores[("2025-12-11-trend-ashgabat", graph)]
     assert s.entity_recall >= 0.94 and s.entity_precision >= 0.99
     assert s.linking_accuracy >= 0.99
     assert s.figure_recall >= 0.99 and s.figure_precision >= 0.99
@@ -39,7 +41,12 @@ def test_trend_unseen_by_the_graph(scores: dict[tuple[str, str], Scores]):
     assert s.modality_accuracy >= 0.95
 
 
-def test_second_article(scores: dict[tuple[str, str], Scores]):
-    for graph in ("graph", "unseen"):
-        s = scores[("2025-12-12-fixture-visit", graph)]
-        assert s.entity_recall >= 0.99 and s.entity_precision >= 0.99 and s.modality_accuracy >= 0.99
+@pytest.mark.parametrize("graph", ["graph", "labels", "unseen"])
+def test_fixture_articles(scores: dict[tuple[str, str], Scores], graph: str):
+    s = scores[("2025-12-12-fixture-visit", graph)]
+    assert s.entity_recall >= 0.99 and s.entity_precision >= 0.99 and s.modality_accuracy >= 0.99
+    assert s.linking_accuracy >= 0.99
+    s = scores[("2026-01-15-fixture-ankara", graph)]
+    assert s.entity_recall >= 0.99 and s.entity_precision >= 0.99 and s.linking_accuracy >= 0.99
+    assert s.figure_recall >= 0.99 and s.bound_accuracy >= 0.99 and s.period_accuracy >= 0.99
+    assert s.modality_accuracy >= 0.85

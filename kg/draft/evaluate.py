@@ -2,8 +2,10 @@
 
 ``python -m kg.draft.evaluate [ANNOTATION.yaml ...] [--data DIR ...] [--json]`` prints, for each
 article, entity recall and precision, linking accuracy, figure recall, bound and period accuracy
-and modality accuracy, twice: linking against the graph's nodes (every annotation file of the data
-folders), and with the article's own annotation file left out of the graph ("unseen": its names must be found by the NER model and proposed as new nodes).
+and modality accuracy, three times: linking against the graph's nodes (every annotation file of the data
+folders, their labels and mention quotes), against the labels alone ("labels": no mention quote
+helps), and with the article's own annotation file left out of the graph ("unseen": its names
+must be found by the NER model and proposed as new nodes).
 """
 
 from __future__ import annotations
@@ -78,8 +80,9 @@ def _overlaps(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> bool:
 class Gold:
     """What a curated annotation says about its article."""
 
-    def __init__(self, data: dict[str, Any], text: str, models: Models) -> None:
-        self.text = text
+    def __init__(self, data: dict[str, Any], text: str, models: Models, graph: LabelIndex) -> None:
+        """:param graph: every node of the graph and of this file, for the types of nodes declared elsewhere"""
+        self.text, self.graph = text, graph
         nodes: dict[str, Any] = data.get("nodes") or {}
         self.mentions: dict[str, list[tuple[int, int]]] = {}
         for node_id, node in nodes.items():
@@ -103,15 +106,15 @@ class Gold:
         self.named = [n for n in self.mentions if self.mentions[n] and self._is_named(n, models)]
 
     def _is_named(self, node_id: str, models: Models) -> bool:
-        node = self.nodes.get(node_id, {})
-        label = (node.get("rdfs:label") or {}).get("ru", "") if isinstance(node.get("rdfs:label"), dict) else ""
-        return node.get("type") in models.lexicon.named_types and label[:1] in "«" + label[:1].upper() \
-            and label[:1].isupper() or label[:1] == "«"
+        """A node of a person, place or organisation whose Russian label is a name (capitalised)."""
+        info = self.graph.nodes.get(node_id)
+        if info is None:
+            return False
+        label = info.label("ru")
+        return info.type in models.lexicon.named_types and (label[:1].isupper() or label[:1] == "«")
 
     def interval(self, node_id: str | None) -> tuple[Any, Any] | None:
-        node = self.nodes.get(node_id or "", {})
-        ends = [(node.get(p) or {}).get("time:inXSDDate") for p in ("time:hasBeginning", "time:hasEnd")]
-        return (ends[0], ends[1]) if all(ends) else None
+        return next((dates for dates, node in self.graph.intervals.items() if node == node_id), None)
 
 
 def _numbers(props: dict[str, Any]) -> tuple[Decimal, ...]:
@@ -122,8 +125,8 @@ def score(gold: Gold, draft: Draft, index: LabelIndex, article: str, graph: str)
     """Compare one *draft* with its *gold* annotation."""
     by_id = {e.id: e for e in draft.entities}
     spans = {e.id: [(m.start, m.stop) for m in e.mentions] for e in draft.entities}
-    found = [n for n in gold.named if n in by_id or any(_overlaps(s, gold.mentions[n]) for s in spans.values()
-                                                         if s and not by_id[_key(spans, s)].linked)]
+    found = [n for n in gold.named if n in by_id or any(
+        not e.linked and _overlaps(spans[e.id], gold.mentions[n]) for e in draft.entities)]
     right = [e for e in draft.entities if e.id in gold.mentions or any(
         _overlaps(spans[e.id], m) for m in gold.mentions.values())]
     links = [(m, n) for n in gold.named if n in index.nodes for m in gold.mentions[n]]
@@ -163,10 +166,6 @@ def score(gold: Gold, draft: Draft, index: LabelIndex, article: str, graph: str)
     )
 
 
-def _key(spans: dict[str, list[tuple[int, int]]], value: list[tuple[int, int]]) -> str:
-    return next(k for k, v in spans.items() if v is value)
-
-
 def _draft_interval(draft: Draft, index: LabelIndex, period: str | None) -> tuple[Any, Any] | None:
     if period in draft.periods:
         return draft.periods[period].begin, draft.periods[period].end
@@ -180,8 +179,10 @@ def evaluate(annotations: Sequence[Path], data_dirs: Sequence[Path], models: Mod
         data = load_yaml(path).data
         text_path = path.parent / data["article"]["text"]
         text = read_article(text_path)
-        gold = Gold(data, text, models)
+        files = [p for d in data_dirs for p in sorted(Path(d).glob("*.yaml")) if p.resolve() != path.resolve()]
+        gold = Gold(data, text, models, LabelIndex.from_files(models, [*files, path]))
         for graph, index in (("graph", LabelIndex.from_dirs(models, data_dirs)),
+                             ("labels", LabelIndex.from_dirs(models, data_dirs, aliases=False)),
                              ("unseen", LabelIndex.from_dirs(models, data_dirs, skip=path))):
             result, _ = draft_text(models, index, text, data["article"]["id"], text_path.name)
             out.append(score(gold, result, index, data["article"]["id"], graph))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.draft.nlp import WORD, Models
+from kg.draft.nlp import WORD, Models, fold
 from kg.yamlsource import load_yaml
 
 Key = tuple[str, ...]
@@ -56,20 +56,22 @@ def _date(value: Any) -> datetime.date | None:
 class LabelIndex:
     """Node ids by the lemmas of their labels; intervals by their dates."""
 
-    def __init__(self, models: Models) -> None:
+    def __init__(self, models: Models, aliases: bool = True) -> None:
         self.models = models
+        self.aliases = aliases
         self.nodes: dict[str, NodeInfo] = {}
         self.keys: dict[Key, set[str]] = {}
         self.surnames: dict[str, set[str]] = {}
         self.intervals: dict[tuple[datetime.date, datetime.date], str] = {}
 
     @classmethod
-    def from_files(cls, models: Models, files: Iterable[Path]) -> LabelIndex:
+    def from_files(cls, models: Models, files: Iterable[Path], aliases: bool = True) -> LabelIndex:
         """Index the nodes declared in the annotation *files* (``nodes:`` and ``external:``).
 
+        :param aliases: also index the quotes of the files' mentions as names of their nodes
         :raises InputError: if a file cannot be read
         """
-        index = cls(models)
+        index = cls(models, aliases)
         for path in files:
             data = load_yaml(path).data
             if not isinstance(data, dict):
@@ -85,10 +87,11 @@ class LabelIndex:
         return index
 
     @classmethod
-    def from_dirs(cls, models: Models, dirs: Sequence[Path], skip: Path | None = None) -> LabelIndex:
+    def from_dirs(cls, models: Models, dirs: Sequence[Path], skip: Path | None = None,
+                  aliases: bool = True) -> LabelIndex:
         """Index every ``*.yaml`` file of *dirs*, leaving out *skip* (the file being drafted)."""
         files = [p for d in dirs if Path(d).is_dir() for p in sorted(Path(d).glob("*.yaml"))]
-        return cls.from_files(models, [p for p in files if skip is None or p.resolve() != skip.resolve()])
+        return cls.from_files(models, [p for p in files if skip is None or p.resolve() != skip.resolve()], aliases)
 
     def add(self, node_id: str, node: Any) -> None:
         """Index one node: its type, its labels, its mentions and, for an interval, its dates."""
@@ -109,24 +112,29 @@ class LabelIndex:
             self.intervals.setdefault((begin, end), node_id)
 
     def _aliases(self, node_id: str, quotes: Any) -> None:
+        if not self.aliases:
+            return
         for item in quotes if isinstance(quotes, list) else []:
             quote = item.get("quote") if isinstance(item, dict) else item
             if isinstance(quote, str) and quote[:1].strip("«\"").isupper():
                 self._key(node_id, quote, person=self.nodes[node_id].type == "Person")
 
     def _key(self, node_id: str, text: str, person: bool) -> None:
-        for key in self.keys_of(text, alternatives=False):
+        for key in self.keys_of(text, label=True):
             self.keys.setdefault(key, set()).add(node_id)
             if person and len(key) > 1:
                 self.surnames.setdefault(key[-1], set()).add(node_id)
 
-    def keys_of(self, text: str, alternatives: bool = True) -> list[Key]:
-        """Lemma keys of *text*: one per combination of the likely lemmas of its words (at most 8)."""
+    def keys_of(self, text: str, label: bool = False) -> list[Key]:
+        """Lemma keys of *text*: one per combination of the two likeliest lemmas of its words (at
+        most 16). A *label* is written in the nominative, so its words stand for themselves too
+        (pymorphy3 may take an unknown surname such as "Бердымухамедов" for another form).
+        """
         words = WORD.findall(text)
         if not words:
             return []
-        options = [self.models.lemmas(w)[: 2 if alternatives else 1] for w in words]
-        return [tuple(k) for k in itertools.islice(itertools.product(*options), 8)]
+        options = [tuple(dict.fromkeys(((fold(w),) if label else ()) + self.models.lemmas(w)[:2])) for w in words]
+        return [tuple(k) for k in itertools.islice(itertools.product(*options), 16)]
 
     def find(self, text: str) -> list[str]:
         """Ids of the nodes one of whose labels has the lemmas of *text*, named nodes first."""

@@ -131,8 +131,8 @@ def to_yaml(draft: Draft, index: LabelIndex) -> CommentedMap:
         year = "; the year is taken from the context" if period.assumed_year else ""
         node["draft"] = f"period '{period.quote}' read as {period.begin}..{period.end}{year}"
         nodes[period.id] = node
-    for figure_id, (figure, period, annual) in draft.figures.items():
-        nodes[figure_id] = _figure_node(figure_id, figure, period, annual)
+    for figure_id, (figure, period_id, annual) in draft.figures.items():
+        nodes[figure_id] = _figure_node(figure_id, figure, period_id, annual)
     if nodes:
         doc["nodes"] = nodes
     if mentions:
