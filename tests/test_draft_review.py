@@ -161,3 +161,13 @@ def test_review_in_a_headless_browser(annotation: Path, draft_index: LabelIndex)
     assert claim_data["modality"] == "expected" and "draft" not in claim_data
     assert "ria-novosti" not in data["nodes"]
     assert annotation.read_text(encoding="utf-8").startswith("# Draft annotation")
+
+
+def test_review_command_names_a_missing_file(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    result = CliRunner().invoke(main, ["review", str(tmp_path / "2026-01-15-none.yaml")])
+    assert result.exit_code == 2
+    assert "2026-01-15-none.yaml" in result.output and "run `kg draft` on the article first" in result.output

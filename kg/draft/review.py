@@ -47,8 +47,8 @@ def annotation_path(path: Path) -> Path:
     return path.parent / f"{path.name.split('.')[0]}.yaml"
 
 
-def open_review(path: Path, index: LabelIndex) -> Review:
-    """Check the annotation file and its article text and return the review state.
+def read_target(path: Path) -> tuple[Path, str]:
+    """The annotation file for *path* and its article text.
 
     :raises InputError: if either cannot be read
     """
@@ -59,7 +59,15 @@ def open_review(path: Path, index: LabelIndex) -> Review:
     text_name = (doc.get("article") or {}).get("text")
     if not text_name:
         raise InputError("article.text is missing: the review needs the article text", path)
-    return Review(path, read_article(path.parent / str(text_name)), index)
+    return path, read_article(path.parent / str(text_name))
+
+
+def open_review(path: Path, index: LabelIndex) -> Review:
+    """Check the annotation file and its article text and return the review state.
+
+    :raises InputError: if either cannot be read
+    """
+    return Review(*read_target(path), index)
 
 
 def marked_text(text: str, items: list[Proposal]) -> Markup:
@@ -126,8 +134,8 @@ def start(review: Review, port: int = 0) -> BaseWSGIServer:
 
 def serve_review(path: Path, port: int, data_dirs: Sequence[Path], echo: Callable[[str], None]) -> None:
     """Serve the review page of *path* until interrupted, printing its address."""
-    target = annotation_path(path)
-    review = open_review(path, LabelIndex.from_dirs(Models(), data_dirs, skip=target))
+    target, text = read_target(path)  # before the models load: a bad path fails at once
+    review = Review(target, text, LabelIndex.from_dirs(Models(), data_dirs, skip=target))
     server = make_server(HOST, port, create_review_app(review), threaded=True)
     echo(f"Reviewing {review.path} on http://{HOST}:{server.server_port}/ (Ctrl-C to stop)")
     try:
