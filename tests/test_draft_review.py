@@ -151,9 +151,15 @@ def test_review_in_a_headless_browser(annotation: Path, draft_index: LabelIndex)
             page.locator("#save").click()
             expect(page.locator("#status")).to_contain_text("Saved")
             page.screenshot(path="/tmp/diplomacy-kg-review.png", full_page=False)
+            page.wait_for_function("document.querySelector('#status').textContent === ''")  # reloaded
+            expect(page.locator(".card")).to_have_count(len(unconfirmed(load_yaml(annotation))))
+            page.locator("#accept-rest").click()
+            page.locator("#save").click()
+            expect(page.locator("#status")).to_contain_text("0 proposals left")
             browser.close()
     finally:
         server.shutdown()
+    assert unconfirmed(load_yaml(annotation)) == []
     data = load_yaml(annotation).data
     erdogan = next(i for i in data["mentions"]["erdogan"] if i["quote"] == "Эрдоганом")
     assert "draft" not in erdogan

@@ -119,6 +119,20 @@ def test_attribution_phrases_name_the_speaker(draft_models: Models, draft_index:
     assert speaker in claim.attribution.by
 
 
+@pytest.mark.parametrize(("sentence", "on"), [
+    ("Президент Турции Реджеп Тайип Эрдоган заявил 14 января, что визит состоится.", "2026-01-14"),
+    ("10 декабря, как отметил Хакан Фидан, стороны договорились.", "2025-12-10"),
+    ("Как отметил Хакан Фидан, визит состоится 20 февраля.", None),
+])
+def test_attribution_date_when_the_text_says_it(draft_models: Models, draft_index: LabelIndex, sentence: str,
+                                                on: str | None):
+    year = 2025 if on and on.startswith("2025") else 2026
+    result = Drafter(draft_models, draft_index).draft(sentence, f"{year}-12-20-test", "test.ru.txt")
+    (claim,) = result.claims
+    assert claim.attribution is not None and claim.attribution.by
+    assert claim.attribution.on == (datetime.date.fromisoformat(on) if on else None)
+
+
 def test_unnamed_speaker_is_flagged_without_an_attribution(draft_models: Models, draft_index: LabelIndex):
     (claim,) = draft(draft_models, draft_index, "Официальные лица прогнозируют рост товарооборота.").claims
     assert claim.attribution is not None and claim.attribution.by == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from kg.draft.entities import Entity
@@ -17,6 +18,7 @@ class Attribution:
 
     phrase: str
     by: list[str]
+    on: datetime.date | None = None
 
 
 def _phrase_at(words: list[Token], phrases: list[Phrase]) -> list[tuple[int, int]]:
@@ -45,15 +47,33 @@ def _speakers(words: list[Token], i: int, n: int, entities: list[tuple[int, int,
     return []
 
 
-def attribution(sentence: Sentence, lexicon: Lexicon, entities: list[tuple[int, int, Entity]]) -> Attribution | None:
+def _said_on(sentence: Sentence, first: Token, last: Token, lexicon: Lexicon, year: int | None) -> datetime.date | None:
+    """The day a statement was made: "12 декабря" right after the speech verb or just before it."""
+    tokens = sentence.tokens
+    at, end = tokens.index(first), tokens.index(last)
+    for i in [*range(max(0, at - 4), at), end + 1]:
+        if i + 1 < len(tokens) and tokens[i].text.isdigit() and year is not None:
+            month = next((v for k, v in lexicon.months.items() if k in tokens[i + 1].lemmas), None)
+            if month:
+                try:
+                    return datetime.date(year, month, int(tokens[i].text))
+                except ValueError:
+                    return None
+    return None
+
+
+def attribution(sentence: Sentence, lexicon: Lexicon, entities: list[tuple[int, int, Entity]],
+                year: int | None = None) -> Attribution | None:
     """The attribution of *sentence*, if a speech phrase stands in it.
 
     :param entities: ``(start, stop, entity)`` of every mention in the text
+    :param year: the year of a day named without one (the article's)
     """
     words = [t for t in sentence.tokens if WORD.fullmatch(t.text)]
     for i, n in _phrase_at(words, lexicon.speech):
         phrase = " ".join(t.text for t in words[i:i + n])
-        return Attribution(phrase, _speakers(words, i, n, entities, lexicon.attribution_window))
+        return Attribution(phrase, _speakers(words, i, n, entities, lexicon.attribution_window),
+                           _said_on(sentence, words[i], words[i + n - 1], lexicon, year))
     return None
 
 

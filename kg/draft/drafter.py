@@ -146,7 +146,7 @@ class Drafter:
             claim = ClaimDraft(_slug([w.text for w in words[:4]], taken), quote, start,
                                occurrence(text, quote, start), kind, marker,
                                about=list(dict.fromkeys(e.id for e in inside)),
-                               attribution=attribution(sentence, lex, mentions))
+                               attribution=attribution(sentence, lex, mentions, issued.year if issued else None))
             annual = any(lex.annual & set(t.lemmas[:1]) for t in words)
             for figure in figures:
                 before = [p for p in found_periods if p.start < figure.start] or found_periods

@@ -155,7 +155,11 @@ def to_yaml(draft: Draft, index: LabelIndex) -> CommentedMap:
             by = CommentedSeq(claim.attribution.by)
             by.fa.set_flow_style()
             item["attribution"] = _flow(by=by)
-            todo.append(f"attribution to {', '.join(claim.attribution.by)} ('{claim.attribution.phrase}')")
+            when = ""
+            if claim.attribution.on:
+                item["attribution"]["on"] = claim.attribution.on
+                when = f" on {claim.attribution.on.isoformat()}"
+            todo.append(f"attribution to {', '.join(claim.attribution.by)}{when} ('{claim.attribution.phrase}')")
         elif claim.attribution:
             todo.append(f"'{claim.attribution.phrase}' names a speaker that is not a known entity: "
                         "add attribution.by if the text names one")

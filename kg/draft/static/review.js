@@ -34,6 +34,12 @@
     });
   });
 
+  document.getElementById("accept-rest").addEventListener("click", () => {
+    document.querySelectorAll(".card").forEach((card) => {
+      if (!decisions.has(Number(card.dataset.index))) card.querySelector("button[data-action=accept]").click();
+    });
+  });
+
   document.getElementById("save").addEventListener("click", async () => {
     const status = document.getElementById("status");
     const response = await fetch("save", {
