@@ -92,9 +92,28 @@ def test_reject_and_relink_update_every_reference(annotation: Path):
 def test_accepting_everything_leaves_nothing_to_confirm(annotation: Path, draft_index: LabelIndex):
     review = open_review(annotation, draft_index)
     doc = edits.load(annotation)
-    assert edits.apply(doc, [{"path": p.path, "action": "accept"} for p in review.proposals()]) == 0
+    claims = len(doc["claims"])
+    left = edits.apply(doc, [{"path": p.path, "action": "accept"} for p in review.proposals()])
+    edits.save(annotation, doc)
+    placeholders = unconfirmed(load_yaml(annotation))
+    assert left == len(placeholders) == claims + 1  # every statement and the title are still to write
+    assert all(path[-1] in ("statement", "en") for path, _ in placeholders)
+    assert [p.kind for p in review.proposals()] == ["article"] + ["claim"] * claims
+    doc = edits.load(annotation)
+    decisions = [{"path": p.path, "action": "edit", "values": {"statement": "Said.", "title": "A title"}}
+                 for p in review.proposals()]
+    assert edits.apply(doc, decisions) == 0
     edits.save(annotation, doc)
     assert unconfirmed(load_yaml(annotation)) == []
+    assert load_yaml(annotation).data["article"]["title"] == {"en": "A title"}
+
+
+def test_rejecting_a_claim_drops_the_figures_only_it_supports(annotation: Path):
+    doc = edits.load(annotation)
+    claim_id, claim = claim_with(doc, "превысил $2 млрд")
+    (figure,) = claim["supports"]
+    edits.apply(doc, [{"path": ["claims", claim_id], "action": "reject"}])
+    assert claim_id not in doc["claims"] and figure not in doc["nodes"]
 
 
 @pytest.mark.parametrize("decision", [
@@ -155,7 +174,16 @@ def test_review_in_a_headless_browser(annotation: Path, draft_index: LabelIndex)
             expect(page.locator(".card")).to_have_count(len(unconfirmed(load_yaml(annotation))))
             page.locator("#accept-rest").click()
             page.locator("#save").click()
-            expect(page.locator("#status")).to_contain_text("0 proposals left")
+            expect(page.locator("#status")).to_contain_text("proposals left")
+            page.wait_for_function("document.querySelector('#status').textContent === ''")  # reloaded
+            cards = page.locator(".card")
+            expect(cards).to_have_count(len(unconfirmed(load_yaml(annotation))))
+            cards.first.locator("input[name=title]").fill("Erdoğan meets Berdimuhamedov")
+            for n in range(1, cards.count()):
+                cards.nth(n).locator("input[name=statement]").fill(f"Statement {n}.")
+            page.locator("#accept-rest").click()
+            page.locator("#save").click()
+            expect(page.locator("#status")).to_contain_text(": 0 proposals left")
             browser.close()
     finally:
         server.shutdown()

@@ -9,7 +9,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from kg.draft.markers import DRAFT_KEY
+from kg.draft.markers import DRAFT_KEY, pending
 from kg.draft.writer import write_atomic
 from kg.errors import InputError
 
@@ -114,6 +114,15 @@ def _edit_claim(doc: CommentedMap, claim: CommentedMap, values: dict[str, Any]) 
             claim.pop("attribution", None)
 
 
+def _drop_own_figures(doc: CommentedMap, claim_id: str) -> None:
+    """Remove the figure nodes that only the claim *claim_id* supports (they would be unsupported)."""
+    others = {ref for k, c in doc["claims"].items() if k != claim_id for ref in c.get("supports") or []}
+    nodes = doc.get("nodes") or {}
+    for ref in list(doc["claims"][claim_id].get("supports") or []):
+        if ref not in others and str((nodes.get(ref) or {}).get("type")) == "Observation":
+            del nodes[ref]
+
+
 def _relink_node(doc: CommentedMap, node_id: str, target: str) -> None:
     """Turn the proposed node *node_id* into mentions of the existing node *target*."""
     node = doc["nodes"].pop(node_id)
@@ -148,6 +157,8 @@ def apply(doc: CommentedMap, decisions: list[dict[str, Any]]) -> int:
         except (KeyError, IndexError, TypeError) as exc:
             raise ValueError(f"no proposal at {'.'.join(map(str, path))}") from exc
         if action == "reject":
+            if path[0] == "claims":
+                _drop_own_figures(doc, path[1])
             del _at(doc, path[:-1])[path[-1]]
             if path[0] == "nodes":
                 _purge(doc, path[1], None)
@@ -174,12 +185,15 @@ def apply(doc: CommentedMap, decisions: list[dict[str, Any]]) -> int:
                     target["rdfs:label"][lang] = values[f"label_{lang}"]
         elif path[0] == "claims":
             _edit_claim(doc, target, values)
+        elif path == ["article"] and values.get("title"):
+            title = target.get("title")
+            if isinstance(title, dict):
+                title["en"] = values["title"]
+            else:
+                target["title"] = CommentedMap(en=values["title"])
     return _count(doc)
 
 
 def _count(value: Any) -> int:
-    if isinstance(value, dict):
-        return (DRAFT_KEY in value) + sum(_count(v) for k, v in value.items() if k != DRAFT_KEY)
-    if isinstance(value, list):
-        return sum(_count(v) for v in value)
-    return 0
+    """Draft keys and placeholders left in *value*, as :func:`kg.draft.markers.unconfirmed` counts them."""
+    return len(pending(value))

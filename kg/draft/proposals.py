@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kg.draft.labels import LabelIndex
-from kg.draft.markers import DRAFT_KEY
+from kg.draft.markers import DRAFT_KEY, PLACEHOLDER
 from kg.textquote import QuoteNotFound, find_quote
 
 QUOTED = re.compile(r"'([^']+)'")
@@ -66,9 +66,12 @@ def proposals(doc: dict[str, Any], text: str, index: LabelIndex) -> list[Proposa
         for ref in claim.get("supports") or []:
             supported_by.setdefault(str(ref), claim_id)
     article = doc.get("article") or {}
-    if DRAFT_KEY in article:
-        out.append(Proposal(["article"], "article", str(article[DRAFT_KEY]), "article",
-                            fields=_plain({k: v for k, v in article.items() if k != DRAFT_KEY})))
+    title = str((article.get("title") or {}).get("en", "")) if isinstance(article.get("title"), dict) else ""
+    if DRAFT_KEY in article or title.startswith(PLACEHOLDER):
+        fields = _plain({k: v for k, v in article.items() if k not in (DRAFT_KEY, "title")})
+        fields["title"] = "" if title.startswith(PLACEHOLDER) else title
+        out.append(Proposal(["article"], "article", str(article.get(DRAFT_KEY, "write the title")), "article",
+                            fields=fields))
     for node_id, items in (doc.get("mentions") or {}).items():
         for i, item in enumerate(items or []):
             if isinstance(item, dict) and DRAFT_KEY in item:
@@ -97,10 +100,12 @@ def proposals(doc: dict[str, Any], text: str, index: LabelIndex) -> list[Proposa
             proposal.fields = _plain({k: v for k, v in node.items() if k not in (DRAFT_KEY, "type")})
         out.append(proposal)
     for claim_id, claim in (doc.get("claims") or {}).items():
-        if DRAFT_KEY in claim:
+        statement = str(claim.get("statement", ""))
+        if DRAFT_KEY in claim or statement.startswith(PLACEHOLDER):
             attribution = claim.get("attribution") or {}
-            out.append(Proposal(["claims", claim_id], "claim", str(claim[DRAFT_KEY]), claim_id,
-                                claim_spans[claim_id], {
-                                    "modality": claim.get("modality"), "statement": claim.get("statement", ""),
+            out.append(Proposal(["claims", claim_id], "claim", str(claim.get(DRAFT_KEY, "write the statement")),
+                                claim_id, claim_spans[claim_id], {
+                                    "modality": claim.get("modality"),
+                                    "statement": "" if statement.startswith(PLACEHOLDER) else statement,
                                     "attribution": ", ".join(str(x) for x in attribution.get("by") or [])}))
     return out

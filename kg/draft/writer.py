@@ -16,14 +16,15 @@ from kg.draft.drafter import Draft, occurrence
 from kg.draft.entities import Entity
 from kg.draft.figures import Figure
 from kg.draft.labels import LabelIndex
+from kg.draft.markers import PLACEHOLDER
 
 HEADER = (
     "Draft annotation written by `kg draft`. Every `draft:` key marks a proposal to confirm:\n"
     "check it, correct it, then delete the key (or use `kg review` on this file). `kg build`\n"
     "refuses the file while any `draft:` key is left."
 )
-STATEMENT = "DRAFT: write the plain-English statement of this claim"
-TITLE = "DRAFT: write a descriptive English title"
+STATEMENT = f"{PLACEHOLDER} write the plain-English statement of this claim"
+TITLE = f"{PLACEHOLDER} write a descriptive English title"
 
 
 def _flow(**items: Any) -> CommentedMap:

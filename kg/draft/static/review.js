@@ -36,7 +36,7 @@
 
   document.getElementById("accept-rest").addEventListener("click", () => {
     document.querySelectorAll(".card").forEach((card) => {
-      if (!decisions.has(Number(card.dataset.index))) card.querySelector("button[data-action=accept]").click();
+      if (!decisions.has(Number(card.dataset.index))) card.querySelector("button[data-action=edit]").click();
     });
   });
 
