@@ -16,6 +16,8 @@ from kg.textquote import find_quote
 
 LEXICON = Lexicon.load()
 BOUND_PHRASES = [(kind, " ".join(p)) for kind, phrases in LEXICON.bounds.items() for p in phrases]
+SPEECH_PHRASES = [" ".join(p) for p in LEXICON.speech]
+RELIES_ON_PHRASES = [" ".join(p) for p in LEXICON.relies_on]
 MODALITY_MARKERS = [(kind, word) for kind in LEXICON.modality_order for word in sorted(LEXICON.modality[kind])]
 
 
@@ -131,6 +133,23 @@ def test_attribution_date_when_the_text_says_it(draft_models: Models, draft_inde
     (claim,) = result.claims
     assert claim.attribution is not None and claim.attribution.by
     assert claim.attribution.on == (datetime.date.fromisoformat(on) if on else None)
+
+
+@pytest.mark.parametrize("phrase", SPEECH_PHRASES)
+def test_every_speech_phrase_names_the_speaker(draft_models: Models, draft_index: LabelIndex, phrase: str):
+    """Each phrase of the word list, as written there (lemmas), before the speaker's name."""
+    if " " in phrase:
+        sentence = f"{phrase.capitalize()} Реджепа Тайипа Эрдогана, товарооборот вырос на 5%."
+    else:
+        sentence = f"Как {phrase} Реджеп Тайип Эрдоган, товарооборот вырос на 5%."
+    (claim,) = draft(draft_models, draft_index, sentence).claims
+    assert claim.attribution is not None and claim.attribution.by == ["erdogan"]
+
+
+@pytest.mark.parametrize("phrase", RELIES_ON_PHRASES)
+def test_every_phrase_naming_the_source_agency(draft_models: Models, draft_index: LabelIndex, phrase: str):
+    result = draft(draft_models, draft_index, f"Товарооборот вырос на 5%, {phrase} РИА Новости.")
+    assert result.relies_on == ["ria-novosti"]
 
 
 def test_unnamed_speaker_is_flagged_without_an_attribution(draft_models: Models, draft_index: LabelIndex):
