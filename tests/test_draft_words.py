@@ -231,3 +231,15 @@ def test_quotes_with_guillemets_and_dashes_are_exact(draft_models: Models, draft
         assert claim.quote == text[claim.start:claim.start + len(claim.quote)]
     quotes = {m.quote for e in result.entities for m in e.mentions}
     assert "«Газпром»" in quotes
+
+
+def test_header_dateline_and_agency_and_line_breaks(draft_models: Models, draft_index: LabelIndex):
+    text = ("МОСКВА, 3 марта /ТАСС/ - Министр иностранных дел России Сергей Лавров провел переговоры с Ваном И.\r\n"
+            "По словам Лаврова, объем торговли России и Китая в 2024 году превысил $240 млрд.\r\n")
+    result = Drafter(draft_models, draft_index).draft(text, "2024-03-03-tass", "2024-03-03-tass.ru.txt")
+    entities = {e.id: e for e in result.entities}
+    assert (result.dateline, result.publisher, str(result.issued)) == ("moskva", "tass", "2024-03-03")
+    assert (entities["moskva"].label_ru, entities["moskva"].type) == ("Москва", "City")
+    assert entities["tass"].type == "NewsAgency"
+    assert [c.quote[:20] for c in result.claims] == ["Министр иностранных ", "По словам Лаврова, о"]
+    assert "\n" not in result.claims[0].quote

@@ -37,6 +37,7 @@ class Entity:
     label_en: str = ""
     mentions: list[Mention] = field(default_factory=list)
     candidates: list[str] = field(default_factory=list)
+    alternatives: list[str] = field(default_factory=list)
 
 
 def _with_guillemets(text: str, start: int, stop: int) -> tuple[int, int]:
@@ -74,6 +75,9 @@ class EntityFinder:
         for span in analysis.spans:
             start, stop = _with_guillemets(analysis.text, span.start, span.stop)
             found.append((start, stop, span.tag, self.link(span)))
+            for f_start, f_stop, _, kind in forced or []:
+                if f_start < stop and start < f_stop:
+                    types[(start, stop)] = kind
         found.extend(self._gazetteer(analysis, [(s, e) for s, e, _, _ in found]))
         found.extend(self._adjectives(analysis, [(s, e) for s, e, _, _ in found]))
         found.sort()
@@ -84,7 +88,7 @@ class EntityFinder:
                 node = self.index.nodes[ids[0]]
                 entity = entities.setdefault(ids[0], Entity(
                     ids[0], node.type, tag, True, node.label("ru"), node.label("en"),
-                    candidates=self.index.candidates(mention.quote)))
+                    candidates=self.index.candidates(mention.quote), alternatives=ids[1:]))
             else:
                 entity = self._new(analysis, start, stop, tag, entities, types.get((start, stop)))
             entity.mentions.append(mention)
@@ -157,7 +161,7 @@ class EntityFinder:
         words = WORD.findall(PARENTHESIS.sub("", analysis.text[start:stop]))
         if tag == "PER":
             words = [w for w in words if not set(self.models.lemmas(w)) & self.lexicon.posts] or words
-        if kind and all(w.isupper() and len(w) > 3 for w in words):
+        if kind == "City" and all(w.isupper() for w in words):
             words = [w.capitalize() for w in words]  # a dateline in capitals: "БАКУ"
         label = self.models.nominative_phrase(words, person=tag == "PER") or analysis.text[start:stop]
         for entity in entities.values():

@@ -18,6 +18,8 @@ from kg.yamlsource import load_yaml
 
 Key = tuple[str, ...]
 LABEL_KEYS = ("rdfs:label", "skos:altLabel")
+#: shortest lemma that makes two names candidates for each other (not "и", "в" …)
+MIN_SHARED = 3
 
 
 @dataclass
@@ -152,7 +154,7 @@ class LabelIndex:
     def candidates(self, text: str, limit: int = 8) -> list[str]:
         """Nodes worth offering for *text*: exact matches, then named nodes sharing a lemma."""
         exact = self.find(text)
-        lemmas = {lemma for w in WORD.findall(text) for lemma in self.models.lemmas(w)}
+        lemmas = {lemma for w in WORD.findall(text) for lemma in self.models.lemmas(w) if len(lemma) >= MIN_SHARED}
         shared = {n: None for key, ids in self.keys.items() if lemmas & set(key) for n in ids}
         rest = [n for n in self._ranked(shared) if n not in exact and self.is_named(n)]
         return (exact + rest)[:limit]

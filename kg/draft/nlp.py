@@ -171,6 +171,12 @@ class Models:
         sentences = []
         for sent in doc.sents:
             tokens = [Token(t.text, t.start, t.stop, self.lemmas(t.text), self.tag(t.text)) for t in sent.tokens]
-            sentences.append(Sentence(sent.start, sent.stop, sent.text, tokens))
+            start = sent.start
+            for line in text[sent.start:sent.stop].split("\n"):  # a line break always ends a sentence
+                stop = start + len(line)
+                part = [t for t in tokens if start <= t.start < stop]
+                if part:
+                    sentences.append(Sentence(part[0].start, part[-1].stop, text[part[0].start:part[-1].stop], part))
+                start = stop + 1
         spans = [NamedSpan(s.start, s.stop, s.type, s.text) for s in doc.spans]
         return Analysis(text, sentences, spans)

@@ -76,10 +76,11 @@ def _article(draft: Draft) -> CommentedMap:
 
 
 def _entity_message(entity: Entity, index: LabelIndex) -> str:
+    if entity.linked:
+        also = f"; other nodes of this name: {', '.join(entity.alternatives)}" if entity.alternatives else ""
+        return f"link to {entity.id} ({index.nodes[entity.id].label('ru')}){also}"
     others = [c for c in entity.candidates if c != entity.id]
     also = f"; other candidates: {', '.join(others[:4])}" if others else ""
-    if entity.linked:
-        return f"link to {entity.id} ({index.nodes[entity.id].label('ru')}){also}"
     return (f"new node: check the type ({entity.type}, guessed from the NER tag {entity.tag}), the Russian label "
             f"in the nominative and the English label (a transliteration), or link it to an existing node{also}")
 
