@@ -110,6 +110,8 @@ def test_new_nodes_attribution_and_agency_relied_on(draft_models: Models, tmp_pa
     ("blank.ru.txt", b"  \n\n 2025 \n", "the article is empty"),
     ("english.ru.txt", b"The President of Russia arrived in Ashgabat on 11 December.", "is not Russian text"),
     ("cp1251.ru.txt", "Путин прибыл в Ашхабад.".encode("cp1251"), "is not UTF-8 text"),
+    ("ukrainian.ru.txt", "Президент України прибув до Ашгабата, повідомляє агентство.".encode(),
+     "another Cyrillic alphabet"),
 ])
 def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path, name: str, content: bytes, message: str):
     article = tmp_path / name

@@ -25,6 +25,9 @@ ISSUED = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 MIN_CLAIM_WORDS = 3
 #: least share of Cyrillic among the letters of a text drafted as Russian
 CYRILLIC_SHARE = 0.5
+#: letters of Cyrillic alphabets other than Russian; more than this share of them means another language
+NON_RUSSIAN_CYRILLIC = frozenset("іїєґўқғңөүұһәјљњћџђѓќ")
+FOREIGN_SHARE = 0.01
 
 
 @dataclass
@@ -77,10 +80,15 @@ def read_article(path: Path) -> str:
     letters = [c for c in text if c.isalpha()]
     if not letters:
         raise InputError("the article is empty: it has no words to draft from", path)
-    share = sum("\u0400" <= c <= "\u04ff" for c in letters) / len(letters)
+    cyrillic = [c for c in letters if "\u0400" <= c <= "\u04ff"]
+    share = len(cyrillic) / len(letters)
     if share < CYRILLIC_SHARE:
         raise InputError(f"the article is not Russian text (only {share:.0%} of its letters are Cyrillic); "
                          "kg draft reads Russian articles only", path)
+    foreign = sum(c.lower() in NON_RUSSIAN_CYRILLIC for c in cyrillic)
+    if foreign > FOREIGN_SHARE * len(cyrillic):
+        raise InputError(f"the article is not Russian text: {foreign} of its letters belong to another Cyrillic "
+                         "alphabet (Ukrainian, Kazakh …); kg draft reads Russian articles only", path)
     return text
 
 

@@ -34,6 +34,8 @@ class Figure:
     unit: str | None = None
     noun: str = ""
     bound_words: str = ""
+    #: the figure as the text writes it, with its bound words ("превышает $1,6 млрд")
+    written: str = ""
 
 
 def _number(text: str) -> Decimal:
@@ -101,7 +103,7 @@ class FigureFinder:
                 return None
             if "." in match["a"] or "," in match["a"]:
                 return None
-            unit, noun = "C62", nxt.lemma
+            unit, noun, end_tok = "C62", nxt.lemma, nxt
         stop = max(stop, end_tok.stop if end_tok else stop)
         a = _whole(_number(match["a"]) * multiplier)
         figure = Figure(start, stop, text[start:stop], "Exact", currency=currency, unit=unit, noun=noun)
@@ -114,6 +116,7 @@ class FigureFinder:
             figure.value = a
             return figure
         figure.bound, figure.bound_words = bound[0], " ".join(bound[1])
+        figure.written = text[bound[2]:stop]
         if bound[0] == "LowerBound":
             figure.min_value = a
         elif bound[0] == "UpperBound":
@@ -122,13 +125,14 @@ class FigureFinder:
             figure.value = a
         return figure
 
-    def _bound_before(self, sentence: Sentence, start: int) -> tuple[str, Phrase] | None:
-        """The bound phrase ending closest before *start* (within the window), longest first."""
+    def _bound_before(self, sentence: Sentence, start: int) -> tuple[str, Phrase, int] | None:
+        """The bound phrase ending closest before *start* (within the window), longest first,
+        with the offset where it starts in the text."""
         before = [t for t in sentence.tokens if t.stop <= start]
         numbers = [i for i, t in enumerate(before) if t.text[:1].isdigit()]
         before = before[numbers[-1] + 1:] if numbers else before  # not past the previous figure
         words = [t for t in before if WORD.fullmatch(t.text)][-(self.lexicon.bound_window + 3):]
-        best: tuple[int, int, str, Phrase] | None = None
+        best: tuple[int, int, str, Phrase, int] | None = None
         for kind, phrases in self.lexicon.bounds.items():
             for phrase in phrases:
                 n = len(phrase)
@@ -138,6 +142,6 @@ class FigureFinder:
                         break
                     if all(_matches(words[end - n + k], w) for k, w in enumerate(phrase)):
                         if best is None or (gap, -n) < (best[0], best[1]):
-                            best = (gap, -n, kind, phrase)
+                            best = (gap, -n, kind, phrase, words[end - n].start)
                         break
-        return (best[2], best[3]) if best else None
+        return (best[2], best[3], best[4]) if best else None

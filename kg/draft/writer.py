@@ -87,7 +87,7 @@ def _entity_message(entity: Entity, index: LabelIndex) -> str:
 
 def _figure_node(figure_id: str, figure: Figure, period: str | None, annual: bool) -> CommentedMap:
     node = CommentedMap(type="Observation")
-    node["rdfs:label"] = _flow(ru=" ".join(x for x in (figure.bound_words, figure.quote) if x))
+    node["rdfs:label"] = _flow(ru=figure.written or figure.quote)
     node["dip:bound"] = f"dip:{figure.bound}"
     for key, value in (("dip:value", figure.value), ("dip:minValue", figure.min_value),
                        ("dip:maxValue", figure.max_value)):
