@@ -14,7 +14,7 @@ from kg.draft.entities import Entity, EntityFinder
 from kg.draft.figures import Figure, FigureFinder
 from kg.draft.labels import LabelIndex
 from kg.draft.modality import modality
-from kg.draft.nlp import WORD, Models, Sentence
+from kg.draft.nlp import WORD, Models
 from kg.draft.periods import Period, PeriodFinder
 from kg.errors import InputError
 

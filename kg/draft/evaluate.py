@@ -11,7 +11,6 @@ must be found by the NER model and proposed as new nodes).
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import sys
 from collections.abc import Sequence

@@ -154,7 +154,7 @@ class Models:
             parts = [self.nominative(part, person, gender, case) if i == 0 or part[:1].isupper() else part
                      for i, part in enumerate(word.split("-"))]
             if len(parts) > 1:
-                parts = [p[:1].upper() + p[1:] if o[:1].isupper() else p for p, o in zip(parts, word.split("-"))]
+                parts = [p[:1].upper() + p[1:] if o[:1].isupper() else p for p, o in zip(parts, word.split("-"), strict=True)]
             out.append("-".join(parts))
             head_seen = head_seen or self.tag(word).startswith("NOUN")
         return " ".join(out)
