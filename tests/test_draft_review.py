@@ -15,6 +15,7 @@ from kg.draft.markers import unconfirmed
 from kg.draft.nlp import Models
 from kg.draft.review import create_review_app, open_review, start
 from kg.draft.run import draft_file
+from kg.errors import InputError
 from kg.yamlsource import load_yaml
 
 ANKARA = DRAFT_DATA / "articles" / "2026-01-15-fixture-ankara.ru.txt"
@@ -142,7 +143,7 @@ def test_page_shows_every_proposal_in_place(annotation: Path, draft_index: Label
 
 
 def test_missing_annotation_is_a_clear_error(tmp_path: Path, draft_index: LabelIndex):
-    with pytest.raises(Exception, match="run `kg draft` on the article first"):
+    with pytest.raises(InputError, match="run `kg draft` on the article first"):
         open_review(tmp_path / "2026-01-15-none.ru.txt", draft_index)
 
 
