@@ -157,3 +157,18 @@ def review(annotation: Path, port: int, data_dirs: tuple[Path, ...]) -> None:
     from kg.draft.review import serve_review
 
     serve_review(annotation, port, list(data_dirs) or [paths.data_dir()], click.echo)
+
+
+@main.command()
+@click.argument("annotation", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1)
+@click.option("--all", "confirm_all", is_flag=True, help="Confirm every proposal left in the file.")
+def confirm(annotation: Path, paths: tuple[str, ...], confirm_all: bool) -> None:
+    """Confirm proposals of the draft ANNOTATION: delete the `draft` keys at PATHS (as `kg build`
+    names them, e.g. `claims.putin-arrival` or `mentions.russia[0]`), or all of them with --all.
+    Comments and order are kept; the file is rewritten atomically.
+    """
+    from kg.draft.confirm import confirm_paths
+
+    left = confirm_paths(annotation, list(paths), confirm_all)
+    click.echo(f"{annotation}: {left} proposals left to confirm")

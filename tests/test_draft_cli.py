@@ -155,3 +155,26 @@ def test_load_corpus_refuses_an_unconfirmed_proposal(tmp_path: Path):
     assert (error.path, error.line) == (str(annotation), at + 1)
     assert "unconfirmed draft (1 of 1 in this file): modality expected" in error.message
     assert "delete the `draft` key" in error.message
+
+
+def test_confirm_command_deletes_the_named_draft_keys(tmp_path: Path, draft_models: Models):
+    out = tmp_path / "ankara.yaml"
+    draft_file(ANKARA, out, GRAPH_DIRS, models=draft_models)
+    before = unconfirmed(load_yaml(out))
+    first, second = (".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
+                     for path, _ in before[:2])
+    result = CliRunner().invoke(main, ["confirm", str(out), first, second])
+    assert result.exit_code == 0, result.output
+    after = unconfirmed(load_yaml(out))
+    assert f"{len(after)} proposals left" in result.output
+    # the article is confirmed, so its title placeholder now counts on its own
+    assert [p for p, _ in after] == [("article", "title", "en")] + [p for p, _ in before[2:]]
+    assert out.read_text(encoding="utf-8").startswith("# Draft annotation")
+    bad = CliRunner().invoke(main, ["confirm", str(out), "claims.nothing-here"])
+    assert bad.exit_code == 2 and "claims.nothing-here is not an unconfirmed proposal" in bad.output
+    assert CliRunner().invoke(main, ["confirm", str(out)]).exit_code == 2
+    done = CliRunner().invoke(main, ["confirm", str(out), "--all"])
+    assert done.exit_code == 0
+    left = unconfirmed(load_yaml(out))
+    assert all(path[-1] != "draft" for path, _ in left)  # only the statements and title to write
+    assert f"{len(left)} proposals left" in done.output

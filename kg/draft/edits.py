@@ -46,7 +46,8 @@ def save(path: Path, doc: CommentedMap) -> None:
     write_atomic(path, out.getvalue())
 
 
-def _at(doc: Any, path: list[Any]) -> Any:
+def at(doc: Any, path: list[Any]) -> Any:
+    """The value at *path* of *doc*."""
     for part in path:
         doc = doc[part]
     return doc
@@ -132,8 +133,8 @@ def _relink_node(doc: CommentedMap, node_id: str, target: str) -> None:
 
 
 def _move_mention(doc: CommentedMap, path: list[Any], target: str) -> None:
-    item = _at(doc, path)
-    items = _at(doc, path[:-1])
+    item = at(doc, path)
+    items = at(doc, path[:-1])
     del items[path[-1]]
     if not items:
         del doc["mentions"][path[1]]
@@ -153,13 +154,13 @@ def apply(doc: CommentedMap, decisions: list[dict[str, Any]]) -> int:
     for decision in ordered:
         path, action, values = list(decision["path"]), decision["action"], decision.get("values") or {}
         try:
-            target = _at(doc, path)
+            target = at(doc, path)
         except (KeyError, IndexError, TypeError) as exc:
             raise ValueError(f"no proposal at {'.'.join(map(str, path))}") from exc
         if action == "reject":
             if path[0] == "claims":
                 _drop_own_figures(doc, path[1])
-            del _at(doc, path[:-1])[path[-1]]
+            del at(doc, path[:-1])[path[-1]]
             if path[0] == "nodes":
                 _purge(doc, path[1], None)
             if path[0] == "mentions" and not doc["mentions"][path[1]]:
