@@ -48,7 +48,7 @@ def home() -> str:
 
     class_labels: dict[Any, list[Literal]] = defaultdict(list)
     class_counts: dict[Any, int] = {}
-    for row in rows(run(engine, "class_counts", asserted=str(graph_iri(base, "asserted")))):
+    for row in rows(run(engine, "class_counts", asserted=str(graph_iri(base, "entities")))):
         class_counts[row["class"]] = int(row["count"])
         label = row.get("label")
         if isinstance(label, Literal):
