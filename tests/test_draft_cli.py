@@ -178,3 +178,31 @@ def test_confirm_command_deletes_the_named_draft_keys(tmp_path: Path, draft_mode
     left = unconfirmed(load_yaml(out))
     assert all(path[-1] != "draft" for path, _ in left)  # only the statements and title to write
     assert f"{len(left)} proposals left" in done.output
+
+
+def test_a_confirmed_draft_loads_with_the_project_loader(tmp_path: Path, draft_models: Models):
+    """Drafted, confirmed, its statements, title and indicators written: the real loader (ontology
+    and schema of the project) reads it; with a placeholder left it names that line."""
+    from kg import paths
+
+    folder = tmp_path / "articles"
+    shutil.copytree(ROOT / "data" / "articles", folder)
+    shutil.copy(DRAFT_DATA / "graph" / "people.yaml", folder)
+    shutil.copy(ANKARA, folder)
+    out = folder / "2026-01-15-fixture-ankara.yaml"
+    draft_file(folder / ANKARA.name, None, [folder], models=draft_models)
+    assert CliRunner().invoke(main, ["confirm", str(out), "--all"]).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    text = text.replace("'DRAFT: write a descriptive English title'", "'Erdoğan meets Berdimuhamedov'")
+    text = text.replace("    type: Observation\n", "    type: Observation\n    dip:indicator: trade-turnover\n")
+    ontology = Graph().parse(paths.ontology_file())
+    out.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_corpus([folder], ontology, paths.schema_file())
+    assert caught.value.path == str(out) and "write the plain-English statement" in caught.value.message
+    line = text.splitlines()[caught.value.line - 1]
+    assert line.strip().startswith("statement: 'DRAFT:")
+    out.write_text(text.replace("'DRAFT: write the plain-English statement of this claim'", "'Said.'"),
+                   encoding="utf-8")
+    corpus = load_corpus([folder], ontology, paths.schema_file())
+    assert corpus.claims >= 7 + 30

@@ -145,3 +145,29 @@ class FigureFinder:
                             best = (gap, -n, kind, phrase, words[end - n].start)
                         break
         return (best[2], best[3], best[4]) if best else None
+
+
+def _english_number(value: Decimal, lexicon: Lexicon) -> str:
+    for scale, word in sorted(lexicon.english_scale.items(), reverse=True):
+        if abs(value) >= scale:
+            return f"{_whole(value / scale)} {word}"
+    return f"{_whole(value):,}"
+
+
+def english_label(figure: Figure, lexicon: Lexicon) -> str:
+    """A plain English label of *figure*: "over USD 1.6 billion", "15–23 million tonnes"."""
+    if figure.bound == "Range" and figure.min_value is not None and figure.max_value is not None:
+        low, high = _english_number(figure.min_value, lexicon), _english_number(figure.max_value, lexicon)
+        low_words, high_words = low.split(" "), high.split(" ")
+        if len(low_words) == 2 and len(high_words) == 2 and low_words[1] == high_words[1]:
+            low = low_words[0]  # "15–23 million", not "15 million–23 million"
+        number = f"{low}–{high}"
+    else:
+        value = next(v for v in (figure.value, figure.min_value, figure.max_value) if v is not None)
+        number = _english_number(value, lexicon)
+    if figure.currency:
+        text = f"{figure.currency} {number}"
+    else:
+        unit = lexicon.english_units.get(figure.unit or "", figure.unit or "")
+        text = f"{number}{unit}" if unit == "%" else f"{number} {unit}".strip()
+    return " ".join(x for x in (lexicon.english_bounds.get(figure.bound, ""), text) if x)

@@ -42,6 +42,9 @@ class Lexicon:
     currencies: dict[str, str]
     units: dict[str, str]
     not_figures: frozenset[str]
+    english_units: dict[str, str]
+    english_scale: dict[int, str]
+    english_bounds: dict[str, str]
     speech: list[Phrase]
     relies_on: list[Phrase]
     attribution_window: int
@@ -83,6 +86,9 @@ class Lexicon:
             currencies=dict(units["currencies"]),
             units=dict(units["units"]),
             not_figures=frozenset(units["not_figures"]),
+            english_units={k: str(v) for k, v in units["english_units"].items()},
+            english_scale={int(k): str(v) for k, v in units["english_scale"].items()},
+            english_bounds={k: str(v) for k, v in bounds["english"].items()},
             speech=[tuple(p) for p in attribution["speech"]],
             relies_on=[tuple(p) for p in attribution["relies_on"]],
             attribution_window=int(attribution["window"]),

@@ -14,8 +14,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from kg.draft.drafter import Draft, occurrence
 from kg.draft.entities import Entity
-from kg.draft.figures import Figure
+from kg.draft.figures import Figure, english_label
 from kg.draft.labels import LabelIndex
+from kg.draft.lexicon import Lexicon
 from kg.draft.markers import PLACEHOLDER
 
 HEADER = (
@@ -85,9 +86,9 @@ def _entity_message(entity: Entity, index: LabelIndex) -> str:
             f"in the nominative and the English label (a transliteration), or link it to an existing node{also}")
 
 
-def _figure_node(figure_id: str, figure: Figure, period: str | None, annual: bool) -> CommentedMap:
+def _figure_node(figure: Figure, period: str | None, annual: bool, lexicon: Lexicon) -> CommentedMap:
     node = CommentedMap(type="Observation")
-    node["rdfs:label"] = _flow(ru=figure.written or figure.quote)
+    node["rdfs:label"] = _flow(ru=figure.written or figure.quote, en=english_label(figure, lexicon))
     node["dip:bound"] = f"dip:{figure.bound}"
     for key, value in (("dip:value", figure.value), ("dip:minValue", figure.min_value),
                        ("dip:maxValue", figure.max_value)):
@@ -104,7 +105,8 @@ def _figure_node(figure_id: str, figure: Figure, period: str | None, annual: boo
     why = f"'{figure.bound_words}' → {figure.bound}" if figure.bound_words else figure.bound
     what = f"a count of '{figure.noun}'" if figure.noun else (figure.currency or figure.unit)
     node["draft"] = (f"figure '{figure.quote}': check the value in base units, the bound ({why}), "
-                     f"the unit ({what}) and the period; add dip:indicator and dip:refArea")
+                     f"the unit ({what}), the period and the generated English label; add dip:indicator "
+                     "and dip:refArea")
     return node
 
 
@@ -134,7 +136,7 @@ def to_yaml(draft: Draft, index: LabelIndex) -> CommentedMap:
         node["draft"] = f"period '{period.quote}' read as {period.begin}..{period.end}{year}"
         nodes[period.id] = node
     for figure_id, (figure, period_id, annual) in draft.figures.items():
-        nodes[figure_id] = _figure_node(figure_id, figure, period_id, annual)
+        nodes[figure_id] = _figure_node(figure, period_id, annual, index.models.lexicon)
     if nodes:
         doc["nodes"] = nodes
     if mentions:
