@@ -44,6 +44,8 @@ class Corpus:
     graphs: dict[str, Graph]
     #: one graph per claim: its assertion graph IRI -> what the claim asserts
     assertions: dict[URIRef, Graph] = field(default_factory=dict)
+    #: the files each assertion graph comes from (its annotation file and article text)
+    origins: dict[URIRef, tuple[Path, ...]] = field(default_factory=dict)
     sources: list[SourceFile] = field(default_factory=list)
     articles: list[URIRef] = field(default_factory=list)
     nodes: int = 0
@@ -147,6 +149,9 @@ class _FileLoader:
             self.corpus.graphs["external"].add((iri, SKOS.exactMatch, WD[qid]))
         for claim_id, claim in data.get("claims", {}).items():
             self.claims.write(claim_id, claim)
+        if article is not None:
+            for graph in self.corpus.assertions.keys() - self.corpus.origins.keys():
+                self.corpus.origins[graph] = (self.doc.path, article.text_path)
         self._check_covered()
         self.corpus.nodes += self.nodes.count
         self.corpus.claims += len(self.claims.claims)

@@ -51,6 +51,22 @@ def build(data_dirs: tuple[Path, ...], out: Path | None, base_iri: str | None) -
 
 
 @main.command()
+@click.option("--articles", "count", type=click.IntRange(min=1), required=True, help="How many articles to write.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The folder to write the corpus into (created; build it with kg build --data DIR).")
+@click.option("--seed", type=int, default=1, show_default=True, help="The seed: the same seed gives the same files.")
+def synth(count: int, out: Path, seed: int) -> None:
+    """Write a synthetic corpus of COUNT articles in the annotation format, for scale tests.
+
+    Example: kg synth --articles 100 --out /tmp/corpus && kg build --data /tmp/corpus --out /tmp/build
+    """
+    from kg.synth import Generator
+
+    files = Generator(count, seed).write(out)
+    click.echo(f"wrote {files} files ({count} articles and their texts, and the shared entities) to {out}")
+
+
+@main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the standard SHACL validation report (Turtle) to this file.")
