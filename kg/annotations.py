@@ -17,6 +17,7 @@ from rdflib import DCTERMS, PROV, RDF, SKOS, Graph, Literal, URIRef
 
 from kg.articles import Article, ArticleWriter
 from kg.claims import ClaimRef, ClaimWriter, Relation, resolve_relations
+from kg.draft.markers import unconfirmed
 from kg.errors import InputError
 from kg.iris import DEFAULT_BASE_IRI, DIP, OA, WD, external_iri, graph_iri
 from kg.nodes import Declared, NodeWriter, nested_nodes
@@ -232,6 +233,8 @@ def load_corpus(
         doc = load_yaml(path)
         if not isinstance(doc.data, dict):
             raise InputError("an annotation file must be a mapping with article/nodes/claims/external", path, 1)
+        for draft_path, message in unconfirmed(doc)[:1]:  # before the schema: a draft is not done yet
+            raise doc.error(draft_path, message)
         validate(doc, validator)
         docs.append(doc)
         corpus.sources.append(SourceFile(path, _sha256(path), "annotations"))

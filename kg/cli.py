@@ -188,3 +188,48 @@ def serve(host: str, port: int, workers: int, threads: int, query_timeout: float
         for line in run_build(config).lines():
             click.echo(line)
     run_server(host=host, port=port, workers=workers, threads=threads, config=config)
+
+
+@main.command()
+@click.argument("article", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="The annotation file to write. Default: <id>.yaml beside the article.")
+@click.option("--data", "data_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folders whose annotation files hold the nodes to link to (repeatable). Default: data/articles.")
+@click.option("--force", is_flag=True, help="Overwrite the annotation file if it exists.")
+def draft(article: Path, out: Path | None, data_dirs: tuple[Path, ...], force: bool) -> None:
+    """Write a draft annotation for the Russian ARTICLE text (<id>.<lang>.txt): entities linked to the
+    graph's nodes or proposed, figures with bounds and units, periods, claims with modality and
+    attribution. Every proposal carries a `draft` key to confirm before `kg build` accepts the file.
+    """
+    from kg.draft.run import draft_file
+
+    summary = draft_file(article, out, list(data_dirs) or [paths.data_dir()], force)
+    click.echo(summary)
+
+
+@main.command()
+@click.argument("annotation", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--port", type=int, default=0, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--data", "data_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folders whose nodes are offered as links (repeatable). Default: data/articles.")
+def review(annotation: Path, port: int, data_dirs: tuple[Path, ...]) -> None:
+    """Confirm the draft ANNOTATION (a .yaml file, or its article text) in a local page on 127.0.0.1."""
+    from kg.draft.review import serve_review
+
+    serve_review(annotation, port, list(data_dirs) or [paths.data_dir()], click.echo)
+
+
+@main.command()
+@click.argument("annotation", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1)
+@click.option("--all", "confirm_all", is_flag=True, help="Confirm every proposal left in the file.")
+def confirm(annotation: Path, paths: tuple[str, ...], confirm_all: bool) -> None:
+    """Confirm proposals of the draft ANNOTATION: delete the `draft` keys at PATHS (as `kg build`
+    names them, e.g. `claims.putin-arrival` or `mentions.russia[0]`), or all of them with --all.
+    Comments and order are kept; the file is rewritten atomically.
+    """
+    from kg.draft.confirm import confirm_paths
+
+    left = confirm_paths(annotation, list(paths), confirm_all)
+    click.echo(f"{annotation}: {left} proposals left to confirm")

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from draft_fixtures import draft_index, draft_models  # noqa: F401
 from ui_fixtures import (  # noqa: F401
     ui_app,
     ui_browser_query,
