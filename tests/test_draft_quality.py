@@ -15,12 +15,16 @@ from kg.draft.nlp import Models
 TREND = ROOT / "data" / "articles" / "2025-12-11-trend-ashgabat.yaml"
 VISIT = ROOT / "tests" / "data" / "sources" / "fx-2025-12-12-visit.yaml"
 ANKARA = ROOT / "tests" / "data" / "draft" / "articles" / "2026-01-15-fixture-ankara.yaml"
-DATA = [ROOT / "data" / "articles", ROOT / "tests" / "data" / "sources", ROOT / "tests" / "data" / "draft" / "graph"]
+#: the graph each article is drafted against: the draft tests' own, and the fixture sources'
+DRAFT_GRAPH = [ROOT / "data" / "articles", ROOT / "tests" / "data" / "draft" / "graph",
+               ROOT / "tests" / "data" / "draft" / "curated-graph"]
+SOURCES_GRAPH = [ROOT / "data" / "articles", ROOT / "tests" / "data" / "sources"]
 
 
 @pytest.fixture(scope="module")
 def scores(draft_models: Models) -> dict[tuple[str, str], Scores]:
-    return {(s.article, s.graph): s for s in evaluate([TREND, VISIT, ANKARA], DATA, draft_models)}
+    found = [*evaluate([TREND, ANKARA], DRAFT_GRAPH, draft_models), *evaluate([VISIT], SOURCES_GRAPH, draft_models)]
+    return {(s.article, s.graph): s for s in found}
 
 
 @pytest.mark.parametrize("graph", ["graph", "labels"])
