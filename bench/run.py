@@ -179,7 +179,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     try:
                         entry["runs"][name].append(_run_server(name, dataset, store, queries, args, log,
                                                                data_supported))
-                    except servers.Unsupported as exc:
+                    except (servers.Unsupported, RuntimeError) as exc:
                         entry["unsupported"][name] = str(exc)
                         print(f"  {name} not run on {dataset.name}: {exc}", flush=True)
         output["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
