@@ -18,9 +18,10 @@ from gunicorn.workers.base import Worker
 
 #: seconds of silence after which waitress closes a connection (idle, or a stalled request)
 CHANNEL_TIMEOUT = 30
-#: the largest request body waitress reads (larger: 413 from waitress); the application's own
-#: limit is smaller and answers first with its own message
-MAX_BODY_BYTES = 1024 * 1024
+#: the largest request body waitress reads (larger: 413 from waitress, which closes the connection
+#: while the client may still be sending); the application's own limit is smaller and answers
+#: first, with its own message, once the body has arrived
+MAX_BODY_BYTES = 2 * 1024 * 1024
 #: seconds between two heartbeats to the gunicorn arbiter
 HEARTBEAT = 1.0
 
