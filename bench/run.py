@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import report, servers
-from bench.load import Target, probe, run_cell
+from bench.load import probe, run_cell
 from bench.synthetic import write_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
