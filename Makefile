@@ -1,11 +1,12 @@
 # Two commands for a fresh machine (Python 3.11+):
 #   make serve   set up, build the graph and serve it on http://127.0.0.1:5000/
 #   make test    set up and run the whole test suite
+#   make bench   compare the endpoint with Oxigraph server (BENCH_ARGS=--quick for a short run)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test build setup browser clean
+.PHONY: serve test build setup browser bench clean
 
 $(BIN)/kg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +21,10 @@ build: setup
 
 serve: setup
 	$(BIN)/kg serve
+
+bench: setup
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 browser:
 	bash scripts/install-chromium

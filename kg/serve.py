@@ -1,9 +1,11 @@
-"""Serve the application with gunicorn (the production WSGI server), not Flask's development server.
+"""Serve the application with gunicorn and waitress (production servers), not Flask's development server.
 
 One application is created in the gunicorn master before the workers fork (``preload_app``), so the
-dataset is loaded once and shared by every worker. Each worker runs several threads (``gthread``),
-and each query runs in its own child process (see :mod:`kg.rdflib_engine`), so a slow query
-holds one thread while the others keep answering.
+dataset is loaded once and shared by every worker. Each worker serves HTTP with waitress
+(:class:`kg.waitress_worker.WaitressWorker`): requests are read and answers written on an event
+loop, so slow clients hold no thread, and several threads per worker run the application while
+queries run in processes of their own, so a slow query holds one thread while the others keep
+answering.
 """
 
 from __future__ import annotations
@@ -17,6 +19,10 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from kg.server import create_app
+from kg.waitress_worker import WaitressWorker
+
+#: open connections one worker accepts at most (slow or idle ones included)
+WORKER_CONNECTIONS = 1000
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -57,7 +63,8 @@ def serve(*, host: str = "127.0.0.1", port: int = 5000, workers: int = 2, thread
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
         "threads": threads,
-        "worker_class": "gthread",
+        "worker_class": WaitressWorker,
+        "worker_connections": WORKER_CONNECTIONS,
         "preload_app": True,
         # a worker that stays silent this long is restarted; a query is stopped well before
         "timeout": int(timeout) + 30,
