@@ -55,3 +55,20 @@ class QueryLimitExceeded(QueryError):
 
 class QueryTimeout(QueryLimitExceeded):
     """A query that ran past the time limit and was stopped."""
+
+
+class ResultNotAcceptable(QueryError):
+    """A result that the format asked for cannot carry (a NUL in XML …); another format can."""
+
+
+class QueryBusy(QueryLimitExceeded):
+    """Every query process stayed busy for longer than a request may wait."""
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        #: seconds after which the client may try again
+        self.retry_after = retry_after
+
+
+class EngineFailure(KGError):
+    """The engine failed on a query for a reason of ours (a crash, a bug): logged, answered 500."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -108,8 +108,10 @@ def serialize(base: str, graphs: Mapping[str, Graph]) -> dict[str, str]:
     }
 
 
-def write_atomically(out_dir: Path, files: Mapping[str, str]) -> None:
+def write_atomically(out_dir: Path, files: Mapping[str, str], fill: Callable[[Path], None] | None = None) -> None:
     """Write *files* (name -> text) as *out_dir*, replacing the old folder only once all are written.
+
+    :param fill: called with the temporary folder once the files are in it, to add more (the store)
 
     The files go to a temporary folder beside *out_dir*; then the old folder is renamed away,
     the new one renamed into place and the old one deleted. If anything fails before the swap,
@@ -121,6 +123,8 @@ def write_atomically(out_dir: Path, files: Mapping[str, str]) -> None:
     try:
         for name, text in files.items():
             (tmp / name).write_bytes(text.encode("utf-8"))
+        if fill is not None:
+            fill(tmp)
         tmp.chmod(0o755)
         if old.exists():
             shutil.rmtree(old)

@@ -24,7 +24,7 @@ _LOCATIONS: dict[str, tuple[str, str]] = {
     "SCHEMA": ("KG_SCHEMA", "schemas/annotations.schema.json"),
     "DATASET": ("KG_DATASET", "data/dataset.ttl"),
     "BUILD_DIR": ("KG_BUILD_DIR", "build"),
-    "STATIC_DIR": ("KG_STATIC_DIR", "kg/static"),
+    "STATIC_DIR": ("KG_STATIC_DIR", "kg/web/static"),
 }
 
 

@@ -170,8 +170,8 @@ def test_named_queries_have_title_and_multi_line_description() -> None:
 
 def test_a_broken_query_file_is_named_with_its_line(tmp_path: Path) -> None:
     (tmp_path / "fine.rq").write_text((FIXTURES / "queries" / "states.rq").read_text(encoding="utf-8"))
-    (tmp_path / "broken.rq").write_text("# title: Broken\nPREFIX dip: <x:>\nSELECT ?s WHERE {\n  ?s dip:p ?o ,\n}\n")
+    (tmp_path / "broken.rq").write_text('# title: Broken\nPREFIX dip: <x:>\nSELECT ?s WHERE {\n  ?s dip:p "open\n}\n')
     with pytest.raises(QueryError) as caught:
         load_queries(tmp_path)
     assert caught.value.path == str(tmp_path / "broken.rq")
-    assert caught.value.line == 4  # the object list that ends in a comma
+    assert caught.value.line == 4  # the string that does not end

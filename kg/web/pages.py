@@ -14,14 +14,14 @@ from typing import Any
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from rdflib import DCTERMS, Literal, URIRef
 
-from kg import results
-from kg.build import load_rdf
-from kg.describe import Linker, best_label, rows
-from kg.engine import QueryResult
 from kg.iris import dataset_iri, graph_iri
-from kg.linked_data import base_iri, state
-from kg.negotiation import choose
-from kg.sparql_templates import run
+from kg.query.engine import QueryResult, decode_reply
+from kg.query.executor import Request
+from kg.query.formats import TERMS, content_type
+from kg.query.templates import run
+from kg.web.describe import Linker, best_label, rows
+from kg.web.linked_data import base_iri, state
+from kg.web.protocol import negotiate_forms
 
 bp = Blueprint("ui", __name__)
 
@@ -48,7 +48,8 @@ def home() -> str:
 
     class_labels: dict[Any, list[Literal]] = defaultdict(list)
     class_counts: dict[Any, int] = {}
-    for row in rows(run(engine, "class_counts", asserted=str(graph_iri(base, "asserted")))):
+    for row in rows(run(engine, "class_counts", ontology=str(graph_iri(base, "ontology")),
+                        inferred=str(graph_iri(base, "inferred")))):
         class_counts[row["class"]] = int(row["count"])
         label = row.get("label")
         if isinstance(label, Literal):
@@ -95,15 +96,33 @@ def home() -> str:
         articles=article_views,
         licences=dataset_licences or article_licences,
         queries=named_queries(),
+        missing=missing_parts(),
+        endpoint=state().endpoint,
     )
+
+
+def missing_parts() -> list[str]:
+    """What this dataset lacks that the pages show for a build of ours (empty for a complete build)."""
+    kg, base = state(), base_iri()
+    missing = []
+    ontology = str(graph_iri(base, "ontology"))
+    if ontology not in kg.graph_triples:
+        missing.append(f"no ontology graph <{ontology}>: the ontology page is empty and classes have no labels")
+    if kg.void is None:
+        missing.append("no VoID description (void.ttl of a build): /.well-known/void answers 404")
+    if kg.graph_triples.get("") and not kg.engine.union_default_graph:
+        missing.append(f"{kg.graph_triples['']} triples are in the default graph, which the pages do not show "
+                       "(they show the named graphs); /sparql queries them")
+    if not any(iri.startswith(base) for iri in kg.graph_names):
+        missing.append(f"no named graph under the base IRI {base}: the pages of minted IRIs find nothing")
+    return missing
 
 
 def void_licences() -> list[str]:
     """The licences the VoID description of the build (``void.ttl``) gives the dataset."""
-    path = state().build_dir / "void.ttl"
-    if not path.is_file():
+    void = state().void
+    if void is None:
         return []
-    void = load_rdf(path, "turtle")
     return sorted(str(o) for o in void.objects(URIRef(dataset_iri(base_iri())), DCTERMS.license))
 
 
@@ -126,13 +145,16 @@ def queries() -> str:
 def query_results(name: str) -> Response:
     """Run the named query *name*: an HTML table for browsers, any ``/sparql`` format for tools."""
     query = find_query(name)
-    result: QueryResult = state().engine.query(query.text)
     # HTML comes last: it is chosen only when asked for by name or ranked above the others
-    media = choose((*results.offers(result), "text/html"), request.headers.get("Accept"), request.args.get("format"))
-    if media != "text/html":
-        response = Response(results.serialize(result, media), content_type=results.content_type(media))
+    chosen = negotiate_forms(request.headers.get("Accept"), request.args.get("format"), ("text/html",))
+    results_media, graph_media = (TERMS if media == "text/html" else media for media in chosen[:2])
+    reply = state().engine.answer(Request(query.text, results_media=results_media, graph_media=graph_media,
+                                          not_acceptable=chosen[2]))
+    if reply.media != TERMS:
+        response = Response(reply.body, content_type=content_type(reply.media))
         response.vary.add("Accept")
         return response
+    result: QueryResult = decode_reply(reply)
     linker = Linker(base_iri(), request.script_root)
     variables: list[str] = result.variables
     cells: list[tuple[Any, ...]] = list(result.rows)

@@ -1,6 +1,6 @@
 """The readable documentation of the ontology: its classes, properties and individuals.
 
-Everything comes from the ontology graph through ``kg/sparql/ontology_terms.rq`` and
+Everything comes from the ontology graph through ``kg/query/sparql/ontology_terms.rq`` and
 ``ontology_header.rq``; each term gets the anchor of its local name, so ``dip:State``
 (``…/ontology#State``) is the section ``#State`` of the page.
 """
@@ -13,10 +13,10 @@ from typing import Any
 from rdflib import OWL, RDF, RDFS, SKOS, BNode, Literal
 from rdflib.term import Identifier
 
-from kg.describe import Linker, best_label, rows
-from kg.engine import Engine
 from kg.iris import DIP
-from kg.sparql_templates import run
+from kg.query.engine import Engine
+from kg.query.templates import run
+from kg.web.describe import Linker, best_label, rows
 
 #: the sections of the page, in order, and the rdf:type that puts a term in each
 SECTIONS = (

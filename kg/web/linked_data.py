@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from functools import cache
+
 from flask import (
     Blueprint,
     Response,
@@ -27,26 +29,22 @@ from flask import (
     render_template,
     request,
 )
-from rdflib import Graph
 from werkzeug.wrappers import Response as BaseResponse
 
-from kg.describe import ONTOLOGY_IRI, describe, namespaces
 from kg.iris import graph_iri
-from kg.negotiation import choose
-from kg.ontology_doc import ONTOLOGY_MAX_ROWS, ontology_page
-from kg.sparql_templates import is_safe_iri, run
+from kg.query.formats import MEDIA_TYPES, content_type
+from kg.query.templates import document as template_document
+from kg.query.templates import is_safe_iri, run
+from kg.web.describe import ONTOLOGY_IRI, describe, namespaces
+from kg.web.negotiation import choose
+from kg.web.ontology_doc import ONTOLOGY_MAX_ROWS, ontology_page
 
 bp = Blueprint("linked_data", __name__)
 
-#: file extension -> (media type, rdflib serializer; None for the HTML page)
-FORMATS: dict[str, tuple[str, str | None]] = {
-    "ttl": ("text/turtle", "turtle"),
-    "html": ("text/html", None),
-    "nt": ("application/n-triples", "nt"),
-    "jsonld": ("application/ld+json", "json-ld"),
-    "rdf": ("application/rdf+xml", "xml"),
-}
-_BY_MEDIA_TYPE = {media: ext for ext, (media, _) in FORMATS.items()}
+#: file extension -> media type (``text/html`` for the page), in the order offered to ``Accept``
+FORMATS: dict[str, str] = {m.extension: m.media for m in sorted(MEDIA_TYPES, key=lambda m: m.media != "text/turtle")
+                           if m.extension}
+_BY_MEDIA_TYPE = {media: ext for ext, media in FORMATS.items()}
 
 
 def state() -> Any:
@@ -55,8 +53,14 @@ def state() -> Any:
 
 
 def base_iri() -> str:
-    base = str(state().base_iri)
-    return base if base.endswith(("/", "#")) else base + "/"
+    """The configured base IRI (ending in ``/`` or ``#``)."""
+    return str(state().base_iri)
+
+
+@cache
+def _prefixes(base: str) -> dict[str, str]:
+    names = {prefix: str(namespace) for prefix, namespace in namespaces().namespaces()}
+    return {**names, "kgd": base}
 
 
 def negotiate() -> str:
@@ -73,16 +77,12 @@ def split_extension(path: str) -> tuple[str, str | None]:
     return path, None
 
 
-def rdf_response(graph: Graph, ext: str, location: str | None) -> Response:
-    """Serialise *graph* in the format of *ext*."""
-    media, serializer = FORMATS[ext]
-    names = namespaces()
-    for prefix, namespace in names.namespaces():
-        graph.bind(prefix, namespace, override=False)
-    graph.bind("kgd", base_iri())
-    body = graph.serialize(format=serializer or "turtle", encoding="utf-8")
-    response = Response(body, mimetype=media)
-    response.headers["Content-Type"] = f"{media}; charset=utf-8"
+def rdf_response(template: str, ext: str, location: str | None, max_rows: int | None = None,
+                 **iris: str) -> Response:
+    """Answer the CONSTRUCT *template* bound with *iris* in the format of *ext*."""
+    media = FORMATS[ext]
+    reply = template_document(state().engine, template, media, _prefixes(base_iri()), max_rows, **iris)
+    response = Response(reply.body, headers={"Content-Type": content_type(media)})
     if location:
         response.headers["Content-Location"] = location
     return response
@@ -130,7 +130,7 @@ def document(path: str) -> Response:
     if not is_safe_iri(iri):
         return not_found(iri)
     location = f"{request.script_root}/doc/{path}.{chosen}" if negotiated else None
-    if FORMATS[chosen][1] is None:
+    if FORMATS[chosen] == "text/html":
         page = describe(state().engine, base_iri(), iri, request.script_root)
         if page is None:
             return not_found(iri)
@@ -138,10 +138,9 @@ def document(path: str) -> Response:
         if location:
             response.headers["Content-Location"] = location
         return finish(response, negotiated)
-    graph = run(state().engine, "describe", this=iri).graph
-    if graph is None or len(graph) == 0:
+    if not _exists(iri):
         return not_found(iri)
-    return finish(rdf_response(graph, chosen, location), negotiated)
+    return finish(rdf_response("describe", chosen, location, this=iri), negotiated)
 
 
 @bp.route("/ontology")
@@ -152,16 +151,16 @@ def ontology(ext: str | None = None) -> Response:
     chosen = ext or negotiate()
     location = f"{request.script_root}/ontology.{chosen}" if negotiated else None
     graph_name = str(graph_iri(base_iri(), "ontology"))
-    if FORMATS[chosen][1] is None:
+    if graph_name not in state().graph_triples:
+        return not_found(ONTOLOGY_IRI, f"this dataset has no ontology graph <{graph_name}>")
+    if FORMATS[chosen] == "text/html":
         page = ontology_page(state().engine, base_iri(), graph_name, request.script_root)
         response = Response(render_template("ontology.html", o=page, ontology_iri=ONTOLOGY_IRI))
         if location:
             response.headers["Content-Location"] = location
         return finish(response, negotiated)
-    graph = run(state().engine, "ontology", max_rows=ONTOLOGY_MAX_ROWS, ontology=graph_name).graph
-    if graph is None or len(graph) == 0:
-        return not_found(ONTOLOGY_IRI)
-    return finish(rdf_response(graph, chosen, location), negotiated)
+    response = rdf_response("ontology", chosen, location, ONTOLOGY_MAX_ROWS, ontology=graph_name)
+    return finish(response, negotiated)
 
 
 @bp.route("/ontology/<version>")
@@ -182,9 +181,9 @@ def allow_any_origin(response: BaseResponse) -> BaseResponse:
     return response
 
 
-def not_found(iri: str) -> Response:
-    """The 404 page for an IRI the graph does not describe."""
+def not_found(iri: str, reason: str | None = None) -> Response:
+    """The 404 page for an IRI the graph does not describe (*reason*: why, when it is not the usual one)."""
     if request.accept_mimetypes.best_match(["text/plain", "text/html"]) == "text/html":
-        body = render_template("not_found.html", iri=iri)
+        body = render_template("not_found.html", iri=iri, reason=reason)
         return Response(body, 404, mimetype="text/html")
-    return Response(f"Not Found: nothing is known about <{iri}>\n", 404, mimetype="text/plain")
+    return Response(f"Not Found: {reason or f'nothing is known about <{iri}>'}\n", 404, mimetype="text/plain")

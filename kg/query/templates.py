@@ -1,4 +1,4 @@
-"""The SPARQL templates behind the linked-data pages and the home page (``kg/sparql/*.rq``).
+"""The SPARQL templates behind the linked-data pages and the home page (``kg/query/sparql/*.rq``).
 
 A template is a plain SPARQL query in which IRIs of the form ``<urn:kg:NAME>`` stand for values
 given at run time (``<urn:kg:this>`` for the resource a page describes, ``<urn:kg:asserted>`` for
@@ -12,8 +12,9 @@ import re
 from functools import cache
 from pathlib import Path
 
-from kg.engine import Engine, QueryResult
 from kg.errors import InputError
+from kg.query.engine import Engine, QueryResult
+from kg.query.executor import Reply, Request
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "sparql"
 
@@ -29,7 +30,7 @@ def is_safe_iri(iri: str) -> bool:
 
 @cache
 def load(name: str) -> str:
-    """Return the text of the template ``kg/sparql/<name>.rq``.
+    """Return the text of the template ``kg/query/sparql/<name>.rq``.
 
     :raises InputError: when the file does not exist
     """
@@ -70,3 +71,11 @@ def run(engine: Engine, name: str, max_rows: int | None = None, **iris: str) -> 
     :param max_rows: rows or triples to return at most (default: the engine's limit)
     """
     return engine.query(bind(load(name), iris), max_rows=max_rows)
+
+
+def document(engine: Engine, name: str, media: str, prefixes: dict[str, str], max_rows: int | None = None,
+             **iris: str) -> Reply:
+    """Bind the CONSTRUCT template *name* with *iris* and answer it as *media* (an RDF media type)."""
+    request = Request(bind(load(name), iris), results_media=None, graph_media=media, max_rows=max_rows,
+                      prefixes=prefixes)
+    return engine.answer(request)

@@ -8,22 +8,10 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import BadRequest, NotAcceptable
 from werkzeug.http import parse_accept_header
 
+from kg.query.formats import MEDIA_TYPES
+
 #: short names of the ``format`` parameter -> media type
-FORMAT_NAMES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "nt": "application/n-triples",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-    "rdf": "application/rdf+xml",
-    "html": "text/html",
-}
+FORMAT_NAMES = {name: m.media for m in MEDIA_TYPES for name in m.names}
 
 
 def choose(offers: Sequence[str], accept: str | None, fmt: str | None = None) -> str:

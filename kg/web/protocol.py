@@ -5,9 +5,13 @@
   ``named-graph-uri`` (in the URL or the form) choose the dataset.
 - ``GET /sparql`` without a query: the Service Description (RDF, or HTML for browsers).
 - ``format`` (``json``, ``xml``, ``csv``, ``tsv``, ``ttl``, ``nt``, ``jsonld``, ``rdfxml``) overrides ``Accept``.
-- Errors: 400 bad query or parameters, 403 refused query (update, SERVICE, foreign graph),
-  405 method, 406 no acceptable format, 413 request too large, 415 media type, 503 time or memory
-  limit reached.
+- Errors: 400 bad query or parameters (a query sent both as the body and as a parameter, a
+  malformed body), 403 refused query (update, SERVICE, foreign graph), 405 method, 406 no
+  acceptable format, 413 request too large, 415 media type, 503 a limit reached (time, memory,
+  rows, bytes, or every query process busy: with ``Retry-After``).
+
+The query itself is checked, parsed, evaluated and serialised by the engine, in a query process;
+this module only reads the request and negotiates the format for each query form.
 """
 
 from __future__ import annotations
@@ -19,23 +23,17 @@ from flask import Blueprint, Response, current_app, g, jsonify, render_template,
 from rdflib import Graph
 from werkzeug.exceptions import (
     BadRequest,
+    NotAcceptable,
     NotFound,
     RequestEntityTooLarge,
     UnsupportedMediaType,
 )
 
-from kg import query_guard
-from kg.build import load_rdf
 from kg.errors import QueryRefused
-from kg.negotiation import choose
-from kg.results import (
-    GRAPH_SERIALIZERS,
-    GRAPH_TYPES,
-    RESULT_TYPES,
-    content_type,
-    serialize,
-)
-from kg.service_description import service_description
+from kg.query.executor import Request
+from kg.query.formats import BY_MEDIA, GRAPH_TYPES, RESULT_TYPES, content_type
+from kg.web.negotiation import choose
+from kg.web.service_description import service_description
 
 bp = Blueprint("sparql", __name__)
 
@@ -83,8 +81,13 @@ def _request_fields() -> tuple[dict[str, list[str]], str | None]:
         raise UnsupportedMediaType(f"send the query as {FORM} (query=…) or as {QUERY_BODY}, not {media or 'no type'}")
     if charset not in ("utf-8", "utf8"):
         raise UnsupportedMediaType(f"the query must be sent in UTF-8, not {charset}")
-    body = request.get_data(cache=False)
+    try:
+        body = request.get_data(cache=False)
+    except OSError as exc:  # the WSGI server's error for a malformed chunked body
+        raise BadRequest(f"the request body could not be read: {exc}") from None
     if media == QUERY_BODY:
+        if "query" in fields:
+            raise BadRequest(f"send the query either as the {QUERY_BODY} body or as the query parameter, not both")
         return fields, _text(body, "the query")
     for name, values in _fields(body, "the form").items():
         fields.setdefault(name, []).extend(values)
@@ -115,36 +118,53 @@ def sparql() -> Response:
     if len(text) > current_app.config["MAX_QUERY_LENGTH"]:
         raise RequestEntityTooLarge(f"the query is longer than {current_app.config['MAX_QUERY_LENGTH']} characters")
     kg = state()
-    defaults, named = fields.get("default-graph-uri", []), fields.get("named-graph-uri", [])
-    query = query_guard.check(text, kg.graph_names, defaults, named)
-    g.query_kind = query_guard.kind(query)
-    available = GRAPH_TYPES if g.query_kind in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
-    media = choose(available, request.headers.get("Accept"), _one(fields, "format"))
-    result = kg.engine.query(text, default_graph_uris=defaults, named_graph_uris=named)
-    response = Response(serialize(result, media), headers={"Content-Type": content_type(media), "Vary": "Accept"})
-    if result.truncated:
-        response.headers["KG-Result-Truncated"] = "true"
-    return response
+    results_media, graph_media, refusal = negotiate_forms(request.headers.get("Accept"), _one(fields, "format"))
+    reply = kg.engine.answer(Request(
+        text, results_media=results_media, graph_media=graph_media, not_acceptable=refusal,
+        default_graph_uris=tuple(fields.get("default-graph-uri", [])),
+        named_graph_uris=tuple(fields.get("named-graph-uri", []))))
+    g.query_kind = reply.form
+    return Response(reply.body, headers={"Content-Type": content_type(reply.media), "Vary": "Accept"})
+
+
+def negotiate_forms(accept: str | None, fmt: str | None,
+                    extra: tuple[str, ...] = ()) -> tuple[str | None, str | None, tuple[str, str]]:
+    """The media type for SELECT/ASK and for CONSTRUCT/DESCRIBE answers (``None``: not acceptable).
+
+    :param extra: media types offered after those of the engine (``text/html`` for the pages)
+    :returns: the two media types and, for each, the message when it is ``None``
+    :raises BadRequest: for a ``format`` that names no format at all
+    """
+    chosen: list[str | None] = []
+    refusals: list[str] = []
+    for offers in (RESULT_TYPES, GRAPH_TYPES):
+        try:
+            chosen.append(choose((*offers, *extra), accept, fmt))
+            refusals.append("")
+        except NotAcceptable as exc:
+            chosen.append(None)
+            refusals.append(str(exc.description))
+    return chosen[0], chosen[1], (refusals[0], refusals[1])
 
 
 def _describe_service() -> Response:
     kg = state()
-    endpoint = request.base_url
-    limits = {"QUERY_TIMEOUT": float(current_app.config["QUERY_TIMEOUT"]),
-              "QUERY_MEMORY_MB": int(current_app.config["QUERY_MEMORY_MB"]),
-              "MAX_ROWS": int(current_app.config["MAX_ROWS"])}
-    graph = service_description(endpoint, kg.base_iri, limits)
+    endpoint = kg.endpoint
+    limits = {key: current_app.config[key] for key in
+              ("QUERY_TIMEOUT", "QUERY_MEMORY_MB", "MAX_ROWS", "MAX_RESULT_BYTES", "MAX_QUERY_LENGTH")}
+    graph = service_description(endpoint, kg.base_iri, limits, kg.graph_names, kg.engine.union_default_graph)
     media = choose((*GRAPH_TYPES, "text/html"), request.headers.get("Accept"), request.args.get("format"))
     if media == "text/html":
         html = render_template("sparql_service.html", endpoint=endpoint, limits=limits,
                                graphs=sorted(kg.graph_triples.items()), triples=kg.triples,
+                               union=kg.engine.union_default_graph,
                                turtle=graph.serialize(format="turtle"))
         return Response(html, headers={"Content-Type": content_type(media), "Vary": "Accept"})
     return _rdf(graph, media)
 
 
 def _rdf(graph: Graph, media: str) -> Response:
-    body = graph.serialize(format=GRAPH_SERIALIZERS[media], encoding="utf-8")
+    body = graph.serialize(format=BY_MEDIA[media].rdflib, encoding="utf-8")
     return Response(body, headers={"Content-Type": content_type(media), "Vary": "Accept"})
 
 
@@ -159,11 +179,12 @@ def _preflight() -> Response:
 
 @bp.route("/.well-known/void")
 def void() -> Response:
-    """The VoID description the build wrote (``build/void.ttl``), by content negotiation."""
-    path = state().build_dir / "void.ttl"
-    if not path.is_file():
-        raise NotFound("the VoID description is missing from the build folder: run `kg build`")
-    return _rdf(load_rdf(path, "turtle"), choose(GRAPH_TYPES, request.headers.get("Accept"), request.args.get("format")))
+    """The VoID description the build wrote (``build/void.ttl``, read at startup), by content negotiation."""
+    void = state().void
+    if void is None:
+        raise NotFound("this dataset has no VoID description: the server was not started on a build folder "
+                       "with void.ttl (run `kg build`)")
+    return _rdf(void, choose(GRAPH_TYPES, request.headers.get("Accept"), request.args.get("format")))
 
 
 @bp.route("/health")
@@ -178,5 +199,5 @@ def allow_any_origin(response: Response) -> Response:
     """CORS: browser clients on any origin may query the endpoint and read the descriptions."""
     if request.path in ("/sparql", "/.well-known/void", "/health"):
         response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Expose-Headers"] = "KG-Result-Truncated"
+        response.headers["Access-Control-Expose-Headers"] = "Retry-After"
     return response

@@ -1,4 +1,4 @@
-"""What the HTML page of a resource shows, gathered with the templates in ``kg/sparql/``.
+"""What the HTML page of a resource shows, gathered with the templates in ``kg/query/sparql/``.
 
 Terms become :class:`Term` objects that know their display text and where they link: minted IRIs
 to this server's pages, ontology terms to ``/ontology#Name``, everything else (Wikidata, schema.org
@@ -15,9 +15,10 @@ from rdflib import DCTERMS, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Identifier
 
-from kg.engine import Engine, QueryResult
-from kg.iris import DIP, OA, WD
-from kg.sparql_templates import run
+from kg.iris import DIP, WD
+from kg.query.engine import Engine, QueryResult
+from kg.query.templates import run
+from kg.rdfio import namespaces
 
 #: the ontology document's IRI (the ``dip:`` namespace without its ``#``)
 ONTOLOGY_IRI = str(DIP).rstrip("#")
@@ -29,13 +30,6 @@ CONTEXT_CHARS = 240
 _OWN_SECTIONS = {RDF.type, RDFS.label, SKOS.altLabel, DIP.text}
 
 
-def namespaces() -> NamespaceManager:
-    """Return prefixes for compact names: rdflib's usual ones plus ``dip:``, ``oa:`` and ``wd:``."""
-    manager = NamespaceManager(Graph(), bind_namespaces="rdflib")
-    manager.bind("dip", DIP)
-    manager.bind("oa", OA)
-    manager.bind("wd", WD)
-    return manager
 
 
 def rows(result: QueryResult) -> list[dict[str, Identifier]]:
