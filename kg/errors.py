@@ -45,6 +45,10 @@ class QueryError(KGError):
     exit_code = 2
 
 
+class QuerySyntaxError(QueryError):
+    """A query that is not SPARQL: the message gives the line and column."""
+
+
 class QueryRefused(QueryError):
     """A query the endpoint will not run: an update, SERVICE, or a graph that is not ours."""
 

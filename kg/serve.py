@@ -2,8 +2,8 @@
 
 One application is created in the gunicorn master before the workers fork (``preload_app``), so the
 dataset is loaded once and shared by every worker. Each worker runs several threads (``gthread``),
-and each query runs in its own child process (see :mod:`kg.rdflib_engine`), so a slow query
-holds one thread while the others keep answering.
+and each worker sends its queries to its own pool of query processes (see :mod:`kg.query.pool`),
+so a slow query holds one thread and one query process while the others keep answering.
 """
 
 from __future__ import annotations
@@ -63,6 +63,8 @@ def serve(*, host: str = "127.0.0.1", port: int = 5000, workers: int = 2, thread
         "timeout": int(timeout) + 30,
         "graceful_timeout": 5,
         "when_ready": _announce,
+        # each worker starts its own pool of query processes before it takes requests
+        "post_worker_init": lambda worker: app.extensions["kg"].engine.start(),
         "accesslog": None,
         "loglevel": "warning",
     }

@@ -17,7 +17,15 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.errors import EngineFailure, QueryError, QueryLimitExceeded, QueryRefused, ResultNotAcceptable
+from kg.errors import (
+    EngineFailure,
+    KGError,
+    QueryError,
+    QueryLimitExceeded,
+    QueryRefused,
+    QuerySyntaxError,
+    ResultNotAcceptable,
+)
 from kg.query import formats, guard
 
 _POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
@@ -94,6 +102,8 @@ class Executor:
             return self.store.query(request.text, **options)
         except SyntaxError as exc:
             raise syntax_error(str(exc)) from None
+        except RuntimeError as exc:
+            raise _evaluation_error(exc) from exc
 
     def run(self, request: Request) -> Reply:
         """Answer *request*.
@@ -119,9 +129,7 @@ class Executor:
             form = checked.form if checked.form in ("CONSTRUCT", "DESCRIBE") else "CONSTRUCT"
             return self._write(form, request.graph_media, request, [], triples, None)
         except RuntimeError as exc:
-            if "not supported" in str(exc):
-                raise QueryError(f"the query cannot be evaluated: {exc}") from None
-            raise EngineFailure(f"the engine failed: {exc}") from exc
+            raise _evaluation_error(exc) from exc
         except OSError as exc:
             raise EngineFailure(f"the store could not be read: {exc}") from exc
 
@@ -162,13 +170,20 @@ def _terms(form: str, variables: list[str], items: list[Any] | None, boolean: bo
     return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def syntax_error(message: str) -> QueryError:
+def _evaluation_error(exc: RuntimeError) -> KGError:
+    """Our error for an evaluation error of Oxigraph's: the client's (400) when it names what is not supported."""
+    if "not supported" in str(exc):
+        return QueryError(f"the query cannot be evaluated: {exc}")
+    return EngineFailure(f"the engine failed: {exc}")
+
+
+def syntax_error(message: str) -> QuerySyntaxError:
     """Our error for a message of Oxigraph's parser (``error at LINE:COLUMN: …``)."""
     found = _POSITION.match(message)
     if not found:
-        return QueryError(f"SPARQL syntax error: {message[:_MAX_MESSAGE]}")
+        return QuerySyntaxError(f"SPARQL syntax error: {message[:_MAX_MESSAGE]}")
     line, column, detail = found.groups()
     detail = re.sub(r"\[[^\]]*\](, )?", "", " ".join(detail.split())).rstrip(", ")
     if len(detail) > _MAX_MESSAGE:
         detail = detail[:_MAX_MESSAGE] + " …"
-    return QueryError(f"SPARQL syntax error at line {line}, column {column}: {detail}", line=int(line))
+    return QuerySyntaxError(f"SPARQL syntax error at line {line}, column {column}: {detail}", line=int(line))

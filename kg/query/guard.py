@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from kg.errors import QueryError, QueryRefused
+from kg.errors import QueryRefused, QuerySyntaxError
 
 #: deepest nesting of ``(``, ``{`` and ``[`` accepted
 MAX_DEPTH = 200
@@ -70,7 +70,7 @@ def unescape(text: str) -> str:
     def replace(match: re.Match[str]) -> str:
         code = int(match.group(1) or match.group(2), 16)
         if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-            raise QueryError(f"invalid escape {match.group(0)}: not a Unicode character")
+            raise QuerySyntaxError(f"invalid escape {match.group(0)}: not a Unicode character")
         return chr(code)
 
     return _ESCAPE.sub(replace, text)
@@ -106,7 +106,7 @@ def check(text: str, base_iri: str | None = None) -> Checked:
 
     :param base_iri: the IRI relative IRIs resolve against
     :raises QueryRefused: for an update or ``SERVICE``
-    :raises QueryError: for a query nested too deeply, or an invalid escape
+    :raises QuerySyntaxError: for a query nested too deeply, an invalid escape or an undeclared prefix
     """
     text = unescape(text)
     tokens = _tokens(text)
@@ -124,12 +124,12 @@ def check(text: str, base_iri: str | None = None) -> Checked:
             if word == "SERVICE":
                 raise QueryRefused("SERVICE is not allowed: this endpoint does not query other services")
     if deepest > MAX_DEPTH:
-        raise QueryError(f"the query nests brackets {deepest} deep; at most {MAX_DEPTH} levels are accepted")
+        raise QuerySyntaxError(f"the query nests brackets {deepest} deep; at most {MAX_DEPTH} levels are accepted")
     checked, prefixes = _prologue_and_dataset(tokens, base_iri)
     for kind, value, offset in tokens:
         if kind == "pname" and value.partition(":")[0] not in prefixes and not value.startswith("_:"):
             line, column = _position(text, offset)
-            raise QueryError(f"SPARQL syntax error at line {line}, column {column}: the prefix "
+            raise QuerySyntaxError(f"SPARQL syntax error at line {line}, column {column}: the prefix "
                              f"{value.partition(':')[0]}: of {value} is not declared (add PREFIX "
                              f"{value.partition(':')[0]}: <…>)", line=line)
     return checked

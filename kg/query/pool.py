@@ -34,6 +34,7 @@ from kg.errors import (
     QueryError,
     QueryLimitExceeded,
     QueryRefused,
+    QuerySyntaxError,
     QueryTimeout,
     ResultNotAcceptable,
 )
@@ -48,8 +49,8 @@ STARTUP_TIMEOUT = 60.0
 WATCH_INTERVAL = 0.05
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
-_ERRORS: dict[str, type[QueryError]] = {"syntax": QueryError, "refused": QueryRefused, "limit": QueryLimitExceeded,
-                                        "unacceptable": ResultNotAcceptable}
+_ERRORS: dict[str, type[QueryError]] = {"syntax": QuerySyntaxError, "query": QueryError, "refused": QueryRefused,
+                                        "limit": QueryLimitExceeded, "unacceptable": ResultNotAcceptable}
 
 
 @dataclass

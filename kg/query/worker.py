@@ -8,7 +8,7 @@ serialisation) happens here, inside these limits.
 
 Messages: the parent sends a pickled :class:`kg.query.executor.Request`; the worker answers
 ``("ok", form, media)`` followed by the body, or ``("error", kind, message)`` with ``kind`` one of
-``syntax``, ``refused``, ``limit``, ``unacceptable``, ``failure``.
+``syntax``, ``query``, ``refused``, ``limit``, ``unacceptable``, ``failure``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.errors import EngineFailure, KGError, QueryLimitExceeded, QueryRefused, ResultNotAcceptable
+from kg.errors import EngineFailure, KGError, QueryLimitExceeded, QueryRefused, QuerySyntaxError, ResultNotAcceptable
 from kg.query.executor import Executor, Request
 
 PR_SET_PDEATHSIG = 1
@@ -60,11 +60,11 @@ def limit_cpu(seconds: float) -> None:
 
 def error_kind(exc: KGError) -> str:
     """The name under which an error crosses the socket (see the module docstring)."""
-    for cls, kind in ((QueryRefused, "refused"), (QueryLimitExceeded, "limit"),
+    for cls, kind in ((QueryRefused, "refused"), (QueryLimitExceeded, "limit"), (QuerySyntaxError, "syntax"),
                       (ResultNotAcceptable, "unacceptable"), (EngineFailure, "failure")):
         if isinstance(exc, cls):
             return kind
-    return "syntax"
+    return "query"
 
 
 def answer(executor: Executor, request: Request) -> tuple[tuple[Any, ...], bytes | None]:
