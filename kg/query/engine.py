@@ -86,7 +86,7 @@ def decode(wire: Any) -> Identifier | None:
         return BNode(wire[1])
     if wire[0] == "u":
         return URIRef(wire[1])
-    raise ValueError(f"quoted triples are not shown: {wire!r}")
+    return Literal(wire[1])  # a quoted triple, shown as its N-Triples text
 
 
 def run_terms(engine: Engine, text: str, *, max_rows: int | None = None, default_graph_uris: Sequence[str] = (),

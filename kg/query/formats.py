@@ -80,7 +80,8 @@ def _refuse_for_xml(text: str, media: str) -> None:
 
 
 def wire(term: Term | None) -> tuple[str, ...] | None:
-    """A term as a tuple of strings: ``("u", iri)``, ``("b", id)`` or ``("l", value, language, datatype)``."""
+    """A term as a tuple of strings: ``("u", iri)``, ``("b", id)``, ``("l", value, language, datatype)``,
+    or ``("t", n-triples)`` for a quoted triple."""
     if term is None:
         return None
     if isinstance(term, ox.Literal):
@@ -89,7 +90,7 @@ def wire(term: Term | None) -> tuple[str, ...] | None:
         return ("b", term.value)
     if isinstance(term, ox.NamedNode):
         return ("u", term.value)
-    return ("t", *(wire(t) or () for t in (term.subject, term.predicate, term.object)))  # type: ignore[misc]
+    return ("t", str(term))
 
 
 def _json_term(term: Term) -> dict[str, Any]:
@@ -191,7 +192,7 @@ WRITERS = {"application/sparql-results+json": write_json, "application/sparql-re
 
 def write_graph(triples: Sequence[Any], media: str, prefixes: dict[str, str] | None = None) -> bytes:
     """Serialise *triples* (pyoxigraph triples) as *media*, one of :data:`GRAPH_TYPES`."""
-    body = ox.serialize(triples, format=_OXIGRAPH[media], prefixes=prefixes if media == "text/turtle" else None)
+    body = ox.serialize(triples, format=_OXIGRAPH[media], prefixes=prefixes if media == "text/turtle" else None) or b""
     if media == "application/rdf+xml":
         _refuse_for_xml(body.decode("utf-8"), media)
-    return body or b""
+    return body

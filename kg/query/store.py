@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -59,7 +60,12 @@ def load_files(files: Sequence[Path]) -> Path:
     """
     folder = Path(tempfile.mkdtemp(prefix="kg-store-"))
     owner = os.getpid()
-    atexit.register(lambda: os.getpid() == owner and shutil.rmtree(folder, ignore_errors=True))
+
+    def remove() -> None:
+        if os.getpid() == owner:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    atexit.register(remove)
     store = ox.Store(str(folder))
     for path in files:
         fmt = data_format(path)
@@ -84,8 +90,10 @@ def graph_counts(folder: Path) -> dict[str, int]:
     if not (folder / "CURRENT").is_file():
         raise InputError("the store is missing: run `kg build` (or serve RDF files with --data)", folder)
     store = ox.Store.read_only(str(folder))
-    counts = {str(row["g"].value): int(row["n"].value) for row in store.query(_COUNT_NAMED)}
-    default = next(iter(store.query(_COUNT_DEFAULT)))["n"]
+    named: Any = store.query(_COUNT_NAMED)
+    counts = {str(row["g"].value): int(row["n"].value) for row in named}
+    total: Any = store.query(_COUNT_DEFAULT)
+    default = next(iter(total))["n"]
     if default is not None and int(default.value):
         counts[""] = int(default.value)
     del store

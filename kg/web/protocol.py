@@ -23,6 +23,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, render_template,
 from rdflib import Graph
 from werkzeug.exceptions import (
     BadRequest,
+    HTTPException,
     NotAcceptable,
     NotFound,
     RequestEntityTooLarge,
@@ -83,8 +84,11 @@ def _request_fields() -> tuple[dict[str, list[str]], str | None]:
         raise UnsupportedMediaType(f"the query must be sent in UTF-8, not {charset}")
     try:
         body = request.get_data(cache=False)
-    except OSError as exc:  # the WSGI server's error for a malformed chunked body
-        raise BadRequest(f"the request body could not be read: {exc}") from None
+    except HTTPException:
+        raise
+    except Exception as exc:  # noqa: BLE001 - each WSGI server has its own classes for a malformed body
+        raise BadRequest(f"the request body could not be read ({type(exc).__name__}: {exc}); "
+                         "check its Content-Length or chunked encoding") from None
     if media == QUERY_BODY:
         if "query" in fields:
             raise BadRequest(f"send the query either as the {QUERY_BODY} body or as the query parameter, not both")
@@ -164,7 +168,7 @@ def _describe_service() -> Response:
 
 
 def _rdf(graph: Graph, media: str) -> Response:
-    body = graph.serialize(format=BY_MEDIA[media].rdflib, encoding="utf-8")
+    body = graph.serialize(format=BY_MEDIA[media].rdflib or "turtle", encoding="utf-8")
     return Response(body, headers={"Content-Type": content_type(media), "Vary": "Accept"})
 
 
