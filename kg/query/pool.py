@@ -175,13 +175,9 @@ class Pool:
         :raises EngineFailure: when the process died for another reason
         """
         self.start()
-        try:
-            process = self._idle.get(timeout=self.limits.queue_timeout)
-        except queue.Empty:
-            if self._failure and not self._alive:
-                raise EngineFailure(self._failure) from None
-            raise QueryBusy(f"all {self.limits.workers} query processes stayed busy for "
-                            f"{self.limits.queue_timeout:g} s; try again in a moment") from None
+        # while no process is up yet (at start, or when all are being replaced), wait for one to start
+        wait = self.limits.queue_timeout if self._alive else max(self.limits.queue_timeout, STARTUP_TIMEOUT)
+        process = self._take(time.monotonic() + wait)
         try:
             answer = self._ask(process, request)
         except _Healthy as reported:
@@ -192,6 +188,18 @@ class Pool:
             raise
         self._idle.put(process)
         return answer
+
+    def _take(self, deadline: float) -> _Process:
+        """An idle process, waiting until *deadline*."""
+        while True:
+            try:
+                return self._idle.get(timeout=min(0.1, max(0.0, deadline - time.monotonic())))
+            except queue.Empty:
+                if self._failure and not self._alive:
+                    raise EngineFailure(self._failure) from None
+                if time.monotonic() >= deadline:
+                    raise QueryBusy(f"all {self.limits.workers} query processes stayed busy for "
+                                    f"{self.limits.queue_timeout:g} s; try again in a moment") from None
 
     def _ask(self, process: _Process, request: Request) -> tuple[str, str, bytes]:
         deadline = time.monotonic() + self.limits.timeout
