@@ -32,7 +32,7 @@ from kg.errors import (
     QueryRefused,
     ResultNotAcceptable,
 )
-from kg.iris import DEFAULT_BASE_IRI
+from kg.iris import DEFAULT_BASE_IRI, base_iri
 from kg.query.engine import Engine
 from kg.query.limits import DEFAULTS as LIMITS
 from kg.query.limits import Limits
@@ -116,8 +116,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update({key: value for key, value in config.items() if value is not None})
     settings = dict(app.config)
-    base = str(settings["BASE_IRI"])
-    base = base if base.endswith(("/", "#")) else base + "/"
+    base = base_iri(str(settings["BASE_IRI"]))
     engine, build = _engine(settings)
     void_path = build / "void.ttl" if build else None
     state = KGState(engine, base, load_queries(paths.queries_dir(settings)), build, engine.graph_counts(),

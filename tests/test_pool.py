@@ -55,12 +55,13 @@ def one_process_app(server_build):
 
 def test_processes_are_reused_and_carry_cpu_and_memory_limits(one_process_app):
     client = one_process_app.test_client()
+    pool = one_process_app.extensions["kg"].engine.pool
     assert client.get("/sparql", query_string={"query": SIMPLE}).status_code == 200
-    assert wait_for(lambda: len(query_processes(os.getpid())) == 1)
-    first = query_processes(os.getpid())
+    first = pool.pids()
+    assert len(first) == 1 and first[0] in query_processes(os.getpid())
     for _ in range(30):
         assert client.get("/sparql", query_string={"query": SIMPLE}).status_code == 200
-    assert query_processes(os.getpid()) == first
+    assert pool.pids() == first
     limits = Path(f"/proc/{first[0]}/limits").read_text()
     cpu = next(line for line in limits.splitlines() if line.startswith("Max cpu time"))
     memory = next(line for line in limits.splitlines() if line.startswith("Max address space"))
@@ -86,8 +87,9 @@ def test_a_full_pool_answers_503_with_retry_after(one_process_app):
 
 def test_a_crashed_query_process_is_a_logged_500_and_is_replaced(one_process_app, caplog):
     client = one_process_app.test_client()
+    pool = one_process_app.extensions["kg"].engine.pool
     assert client.get("/sparql", query_string={"query": SIMPLE}).status_code == 200
-    victim = query_processes(os.getpid())[0]
+    victim = pool.pids()[0]
     outcome: dict[str, object] = {}
     thread = threading.Thread(target=lambda: outcome.update(reply=one_process_app.test_client().get(
         "/sparql", query_string={"query": CROSS})))
@@ -102,7 +104,7 @@ def test_a_crashed_query_process_is_a_logged_500_and_is_replaced(one_process_app
     assert "Traceback" not in body and "log" in body
     assert any("exit code -9" in record.getMessage() for record in caplog.records)
     assert wait_for(lambda: client.get("/sparql", query_string={"query": SIMPLE}).status_code == 200)
-    assert victim not in query_processes(os.getpid())
+    assert victim not in query_processes(os.getpid()) and len(pool.pids()) == 1
 
 
 def test_query_processes_die_with_the_process_that_started_them(server_build, tmp_path):
@@ -128,3 +130,28 @@ def test_query_processes_die_with_the_process_that_started_them(server_build, tm
             process.wait(timeout=10)
         assert process.stdout is not None
         process.stdout.close()
+
+
+def test_a_remote_endpoint_engine_checks_queries_before_sending_them(live_server):
+    import socket
+
+    from kg.errors import QueryRefused
+    from kg.query.executor import Request
+    from kg.query.limits import Limits
+    from kg.query.remote import RemoteEngine
+
+    engine = RemoteEngine(live_server.url + "/sparql", Limits(timeout=5))
+    result = engine.query(f"SELECT ?l WHERE {{ <{BASE}id/russia> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}")
+    assert "Russia" in {str(row[0]) for row in result.rows}
+    assert engine.answer(Request(SIMPLE)).body == b'{"head": {}, "boolean": true}'
+    assert BASE + "graph/inferred" in engine.graph_counts()
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(0.5)
+        nowhere = RemoteEngine(f"http://127.0.0.1:{listener.getsockname()[1]}/sparql", Limits(timeout=1))
+        for text in ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "LOAD <http://127.0.0.1:9/x>"):
+            with pytest.raises(QueryRefused):
+                nowhere.answer(Request(text))
+        with pytest.raises(socket.timeout):
+            listener.accept()

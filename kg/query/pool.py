@@ -93,6 +93,8 @@ class Pool:
         """Start afresh in this process (the first time, and in the child after a fork)."""
         self._owner = os.getpid()
         self._idle: queue.LifoQueue[_Process] = queue.LifoQueue()
+        #: every live process of this pool, idle or busy, by pid
+        self._processes: dict[int, _Process] = {}
         self._alive = 0
         self._failure: str | None = None
         self._spawns: queue.Queue[int | None] = queue.Queue()
@@ -106,6 +108,11 @@ class Pool:
             if self._owner != os.getpid():
                 self._reset()
 
+    def pids(self) -> list[int]:
+        """The process ids of this pool's query processes (for monitoring and tests)."""
+        with self._lock:
+            return sorted(self._processes) if self._owner == os.getpid() else []
+
     def close(self) -> None:
         """Stop every idle process and the spawner (busy ones stop when their query returns)."""
         with self._lock:
@@ -118,6 +125,14 @@ class Pool:
                     self._idle.get_nowait().kill()
                 except queue.Empty:
                     break
+
+    def _give_back(self, process: _Process) -> None:
+        """Put *process* back among the idle ones, or end it when the pool was closed meanwhile."""
+        with self._lock:
+            if self._owner == os.getpid():
+                self._idle.put(process)
+                return
+        process.kill()
 
     def _spec(self, fd: int) -> str:
         return json.dumps({"parent": os.getpid(), "fd": fd, "store": str(self.store),
@@ -157,12 +172,14 @@ class Pool:
         with self._lock:
             self._alive += 1
             self._failure = None
-        self._idle.put(process)
+            self._processes[process.popen.pid] = process
+        self._give_back(process)
 
     def _replace(self, process: _Process) -> None:
         process.kill()
         with self._lock:
             self._alive -= 1
+            self._processes.pop(process.popen.pid, None)
         if self._owner == os.getpid():
             self._spawns.put(1)
 
@@ -181,12 +198,12 @@ class Pool:
         try:
             answer = self._ask(process, request)
         except _Healthy as reported:
-            self._idle.put(process)
+            self._give_back(process)
             raise reported.error from None
         except BaseException:
             self._replace(process)
             raise
-        self._idle.put(process)
+        self._give_back(process)
         return answer
 
     def _take(self, deadline: float) -> _Process:
