@@ -153,7 +153,8 @@ def serve(host: str, port: int, workers: int, threads: int, query_timeout: float
 
     config: dict[str, Any] = {"BUILD_DIR": build_dir, "QUERY_TIMEOUT": query_timeout,
                               "DATA_FILES": list(data_files) or None, "UNION_DEFAULT_GRAPH": union_default_graph}
-    if not data_files and not no_build and is_stale(config):
+    missing_store = not (paths.build_dir(config) / STORE_DIR).exists()
+    if not data_files and not no_build and (is_stale(config) or missing_store):
         click.echo("The build is missing or older than its sources: building first.")
         for line in run_build(config).lines():
             click.echo(line)

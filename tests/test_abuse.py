@@ -62,7 +62,7 @@ SHAPES = {
     "sorted cross product": f"SELECT * WHERE {{ {CROSS} }} ORDER BY ?l ?a LIMIT 1",
     "regex over a cross product": f'SELECT (COUNT(*) AS ?n) WHERE {{ {CROSS} FILTER(REGEX(CONCAT(STR(?a), STR(?l)), "^(a|b|c)*x$")) }}',
     "huge CONSTRUCT": "CONSTRUCT { ?a ?b ?c . ?d ?e ?f } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
-    "huge list in a cross product": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+    "huge list in a cross product": f"SELECT (COUNT(*) AS ?n) WHERE {{ {CROSS} . "
                                     "FILTER(?c NOT IN (" + ", ".join(f'"v{i}"' for i in range(9_000)) + ")) }",
     "huge CONSTRUCT template": "CONSTRUCT { " + " ".join(f"?a <urn:p:{i}> ?c ." for i in range(3000))
                                + " } WHERE { ?a ?b ?c . ?d ?e ?f }",
