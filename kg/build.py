@@ -173,7 +173,7 @@ def build(config: Mapping[str, Any] | None = None) -> BuildSummary:
     sizes = {name: len(text.encode("utf-8")) for name, text in files.items()}
     files["void.ttl"] = turtle(void(base, template, graphs, corpus.articles, sizes))
     files.update(report_files)
-    write_atomically(out_dir, files, lambda tmp: write_store(tmp / STORE_DIR, files["dataset.trig"]))
+    write_atomically(out_dir, files, lambda tmp: write_store(tmp / STORE_DIR, tmp / "dataset.trig"))
     shutil.rmtree(rejected_dir(out_dir), ignore_errors=True)
     union = Graph()
     for graph in graphs.values():

@@ -139,9 +139,10 @@ def query(query: str, fmt: str, build_dir: Path | None) -> None:
 @click.option("--build-dir", envvar="KG_BUILD_DIR", type=click.Path(file_okay=False, path_type=Path),
               help="The built dataset. Default: build/.")
 @click.option("--no-build", is_flag=True, help="Serve the build folder as it is, even if older than its sources.")
-@click.option("--data", "data_files", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+@click.option("--data", "data_files", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="Serve this RDF file (Turtle, TriG, N-Triples, N-Quads; repeatable) instead of the build: "
-                   "triples go to the default graph, quads keep their graph.")
+                   "triples go to the default graph, quads keep their graph. A folder holding an Oxigraph "
+                   "store is served as it is.")
 @click.option("--union-default-graph/--no-union-default-graph", default=None,
               help="Whether the default graph is the union of all graphs. Default: yes for the build "
                    "(all its data is in named graphs), no for --data.")

@@ -38,7 +38,7 @@ from kg.query.limits import DEFAULTS as LIMITS
 from kg.query.limits import Limits
 from kg.query.named import NamedQuery, load_queries
 from kg.query.oxigraph import OxigraphEngine
-from kg.query.store import STORE_DIR
+from kg.query.store import STORE_DIR, is_store
 from kg.rdfio import load_rdf
 
 log = logging.getLogger("kg.access")
@@ -51,7 +51,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_FORM_MEMORY_SIZE": 256 * 1024,
     #: characters a query may have, however it is sent
     "MAX_QUERY_LENGTH": 100_000,
-    #: RDF files to serve instead of a build folder
+    #: RDF files to serve instead of a build folder (or one folder holding an Oxigraph store)
     "DATA_FILES": None,
     #: whether the default graph is the union of all graphs (default: yes for a build, no for DATA_FILES)
     "UNION_DEFAULT_GRAPH": None,
@@ -96,8 +96,10 @@ def _engine(settings: Mapping[str, Any]) -> tuple[Engine, Path | None]:
     union = settings.get("UNION_DEFAULT_GRAPH")
     files = settings.get("DATA_FILES")
     if files:
-        files = [files] if isinstance(files, (str, Path)) else files
-        return OxigraphEngine.from_files([Path(f) for f in files], limits, union_default_graph=bool(union)), None
+        paths_ = [Path(f) for f in ([files] if isinstance(files, (str, Path)) else files)]
+        if len(paths_) == 1 and is_store(paths_[0]):  # an Oxigraph store folder: served as it is
+            return OxigraphEngine(paths_[0], limits, union_default_graph=bool(union)), None
+        return OxigraphEngine.from_files(paths_, limits, union_default_graph=bool(union)), None
     build = paths.build_dir(settings)
     return OxigraphEngine(build / STORE_DIR, limits, union_default_graph=union is None or bool(union)), build
 

@@ -46,7 +46,7 @@ def copy_as_build(source: Path, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("dataset.trig", "void.ttl"):
         shutil.copyfile(source / name, folder / name)
-    write_store(folder / STORE_DIR, (source / "dataset.trig").read_text(encoding="utf-8"))
+    write_store(folder / STORE_DIR, folder / "dataset.trig")
     return folder
 
 

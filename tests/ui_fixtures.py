@@ -48,7 +48,7 @@ def write_sample_build(folder: Path, base: str = SAMPLE_BASE) -> Path:
             data=paths.ontology_file().read_text(encoding="utf-8"), format="turtle")
         trig = dataset.serialize(format="trig")
     (folder / "dataset.trig").write_text(trig, encoding="utf-8")
-    write_store(folder / STORE_DIR, trig)
+    write_store(folder / STORE_DIR, folder / "dataset.trig")
     (folder / "void.ttl").write_text(rebase((SAMPLE / "void.ttl").read_text(encoding="utf-8"), base),
                                      encoding="utf-8")
     return folder

@@ -20,7 +20,7 @@ DEFAULTS: dict[str, Any] = {
     #: query processes per server process (0: one per CPU core)
     "QUERY_WORKERS": 0,
     #: seconds a request waits for a free query process before it is answered 503
-    "QUERY_QUEUE_TIMEOUT": 5.0,
+    "QUERY_QUEUE_TIMEOUT": 10.0,
 }
 
 

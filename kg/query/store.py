@@ -3,43 +3,44 @@
 A store is a folder (RocksDB) that the query processes open read-only. ``kg build`` writes it as
 ``store/`` in the build folder, inside the temporary folder that is swapped in with the other
 outputs; ``kg serve --data FILE...`` loads the files into a fresh temporary folder.
+
+The server process never opens a store itself: RocksDB starts threads that a forked web worker
+would not have, and it aborts at exit when it finds them gone. Writing, loading and counting
+therefore run in a child process (``python -m kg.query.store``), like the queries.
 """
 
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
 from kg.errors import InputError
 
 #: the store's folder inside a build folder
 STORE_DIR = "store"
-#: file extension -> RDF format read by ``--data``
-DATA_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".turtle": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG,
-                ".nt": ox.RdfFormat.N_TRIPLES, ".ntriples": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
-                ".nquads": ox.RdfFormat.N_QUADS}
+#: file extension -> name of the RDF format read by ``--data``
+DATA_FORMATS = {".ttl": "TURTLE", ".turtle": "TURTLE", ".trig": "TRIG", ".nt": "N_TRIPLES", ".ntriples": "N_TRIPLES",
+                ".nq": "N_QUADS", ".nquads": "N_QUADS"}
 _COUNT_NAMED = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 _COUNT_DEFAULT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 
-def write_store(folder: Path, trig: str) -> None:
-    """Write the dataset *trig* (TriG text) as a new store in *folder*."""
-    store = ox.Store(str(folder))
-    store.bulk_load(trig.encode("utf-8"), format=ox.RdfFormat.TRIG)
-    store.optimize()
-    store.flush()
-    del store
+def is_store(path: Path) -> bool:
+    """Whether *path* is the folder of an Oxigraph (RocksDB) store."""
+    return path.is_dir() and (path / "CURRENT").is_file()
 
 
-def data_format(path: Path) -> ox.RdfFormat:
-    """The RDF format of a ``--data`` file, by its extension.
+def data_format(path: Path) -> str:
+    """The name of the RDF format of a ``--data`` file, by its extension.
 
     :raises InputError: for an extension that names no format we read
     """
@@ -50,6 +51,25 @@ def data_format(path: Path) -> ox.RdfFormat:
         raise InputError(f"cannot tell the RDF format from the extension; use one of {known}", path) from None
 
 
+def _child(*args: str) -> Any:
+    """Run ``python -m kg.query.store ARGS`` and return the JSON it prints.
+
+    :raises InputError: with the child's message (``path\\tmessage`` on its standard error)
+    """
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (_PACKAGE_ROOT, os.environ.get("PYTHONPATH")) if p)}
+    done = subprocess.run([sys.executable, "-m", "kg.query.store", *args], capture_output=True, text=True,
+                          env=env, check=False)
+    if done.returncode != 0:
+        path, _, message = done.stderr.strip().rpartition("\n")[-1].partition("\t")
+        raise InputError(message or done.stderr.strip()[-500:] or f"exit code {done.returncode}", path or None)
+    return json.loads(done.stdout)
+
+
+def write_store(folder: Path, trig: Path) -> None:
+    """Write the dataset of the TriG file *trig* as a new store in *folder*."""
+    _child("write", str(folder), str(trig))
+
+
 def load_files(files: Sequence[Path]) -> Path:
     """Load RDF *files* into a new temporary store and return its folder (deleted at exit).
 
@@ -58,6 +78,8 @@ def load_files(files: Sequence[Path]) -> Path:
 
     :raises InputError: naming the file (and the position the parser gives) that cannot be read
     """
+    for path in files:
+        data_format(path)
     folder = Path(tempfile.mkdtemp(prefix="kg-store-"))
     owner = os.getpid()
 
@@ -66,19 +88,7 @@ def load_files(files: Sequence[Path]) -> Path:
             shutil.rmtree(folder, ignore_errors=True)
 
     atexit.register(remove)
-    store = ox.Store(str(folder))
-    for path in files:
-        fmt = data_format(path)
-        try:
-            store.bulk_load(path=str(path), format=fmt)
-        except FileNotFoundError:
-            raise InputError("file not found", path) from None
-        except SyntaxError as exc:
-            raise InputError(f"cannot parse as {fmt.name}: {exc}", path) from None
-        except OSError as exc:
-            raise InputError(f"cannot read the file: {exc}", path) from None
-    store.flush()
-    del store
+    _child("load", str(folder), *(str(p) for p in files))
     return folder
 
 
@@ -87,14 +97,41 @@ def graph_counts(folder: Path) -> dict[str, int]:
 
     :raises InputError: when there is no store there
     """
-    if not (folder / "CURRENT").is_file():
+    if not is_store(folder):
         raise InputError("the store is missing: run `kg build` (or serve RDF files with --data)", folder)
-    store = ox.Store.read_only(str(folder))
-    named: Any = store.query(_COUNT_NAMED)
-    counts = {str(row["g"].value): int(row["n"].value) for row in named}
-    total: Any = store.query(_COUNT_DEFAULT)
-    default = next(iter(total))["n"]
-    if default is not None and int(default.value):
-        counts[""] = int(default.value)
-    del store
+    counts: dict[str, int] = _child("count", str(folder))
     return counts
+
+
+def _main(argv: list[str]) -> None:
+    """The child: ``write FOLDER TRIG``, ``load FOLDER FILE...`` or ``count FOLDER``; prints JSON."""
+    import pyoxigraph as ox
+
+    command, folder, *files = argv
+    if command == "count":
+        store = ox.Store.read_only(folder)
+        named: Any = store.query(_COUNT_NAMED)
+        counts = {str(row["g"].value): int(row["n"].value) for row in named}
+        total: Any = store.query(_COUNT_DEFAULT)
+        default = int(next(iter(total))["n"].value)
+        print(json.dumps({**counts, **({"": default} if default else {})}))
+        return
+    store = ox.Store(folder)
+    for name in files:
+        fmt = getattr(ox.RdfFormat, "TRIG" if command == "write" else data_format(Path(name)))
+        try:
+            store.bulk_load(path=name, format=fmt)
+        except FileNotFoundError:
+            sys.exit(f"{name}\tfile not found")
+        except SyntaxError as exc:
+            sys.exit(f"{name}\tcannot parse as {fmt.name}: {exc}")
+        except OSError as exc:
+            sys.exit(f"{name}\tcannot read the file: {exc}")
+    if command == "write":
+        store.optimize()
+    store.flush()
+    print("null")
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])
