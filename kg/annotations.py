@@ -1,37 +1,30 @@
 """Annotation files (``data/articles/*.yaml``) and their article texts turned into RDF.
 
-The format is described in ``docs/data-model.md``. :func:`load_corpus` reads every file,
-resolves node ids across all of them and returns the asserted and external graphs.
+The format is described in ``docs/data-model.md``. :func:`load_corpus` reads every file, resolves
+node ids, claim ids and article ids across all of them, and returns the entities, sources and
+external graphs and one assertion graph per claim.
 """
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import DCTERMS, PROV, RDF, SKOS, XSD, Graph, Literal, URIRef
+from rdflib import DCTERMS, PROV, RDF, SKOS, Graph, Literal, URIRef
 
+from kg.articles import Article, ArticleWriter
+from kg.claims import ClaimRef, ClaimWriter, Relation, resolve_relations
 from kg.errors import InputError
-from kg.iris import (
-    DEFAULT_BASE_IRI,
-    DIP,
-    OA,
-    WD,
-    article_iri,
-    claim_iri,
-    evidence_iri,
-    external_iri,
-    mention_iri,
-    target_iris,
-)
-from kg.nodes import Declared, NodeWriter
-from kg.textquote import QuoteNotFound, Span, find_quote
+from kg.iris import DEFAULT_BASE_IRI, DIP, OA, WD, external_iri, graph_iri
+from kg.nodes import Declared, NodeWriter, nested_nodes
 from kg.vocabulary import Vocabulary
-from kg.yamlsource import DocPath, YamlDoc, load_schema, load_yaml, validate
+from kg.yamlsource import YamlDoc, load_schema, load_yaml, validate
+
+#: the graphs a corpus fills besides the claims' own, by name (see kg.iris.GRAPH_NAMES)
+CORPUS_GRAPHS = ("entities", "sources", "external")
 
 
 @dataclass
@@ -40,28 +33,29 @@ class SourceFile:
 
     path: Path
     sha256: str
-    role: str  # "annotations" | "text"
+    role: str  # "annotations" | "text" | "ontology" | "shapes" | "schema" | "rules"
 
 
 @dataclass
 class Corpus:
     """Everything read from the annotation files."""
 
-    asserted: Graph
-    external: Graph
+    graphs: dict[str, Graph]
+    #: one graph per claim: its assertion graph IRI -> what the claim asserts
+    assertions: dict[URIRef, Graph] = field(default_factory=dict)
     sources: list[SourceFile] = field(default_factory=list)
     articles: list[URIRef] = field(default_factory=list)
     nodes: int = 0
     claims: int = 0
     mentions: int = 0
 
+    def data(self) -> list[Graph]:
+        """Every graph of the corpus: the named ones, then the assertions in IRI order."""
+        return [*self.graphs.values(), *(self.assertions[iri] for iri in sorted(self.assertions))]
 
-@dataclass
-class _Article:
-    id: str
-    iri: URIRef
-    text: str
-    text_name: str
+    def named(self, base: str) -> dict[URIRef, Graph]:
+        """Every graph of the corpus by its name: ``{base}graph/entities`` … and the assertions."""
+        return {graph_iri(base, name): graph for name, graph in self.graphs.items()} | self.assertions
 
 
 def _sha256(path: Path) -> str:
@@ -78,25 +72,39 @@ def _new_graph(vocab: Vocabulary) -> Graph:
     return graph
 
 
+def _declare(ids: dict[str, Declared], doc: YamlDoc, node_id: str, path: tuple[Any, ...]) -> None:
+    here = Declared(doc.path, doc.line(path))
+    if node_id in ids:
+        first = ids[node_id]
+        raise doc.error(path, f"duplicate id {node_id!r}: already declared at {first.path}:{first.line}; "
+                        "declare each node once, and put what another source says of it under a claim's `asserts:`")
+    ids[node_id] = here
+
+
 def _register(docs: list[YamlDoc]) -> dict[str, Declared]:
-    """Collect every node id (``nodes:`` and ``external:`` keys) of every file.
+    """Collect every node id of every file: ``nodes:`` and ``external:`` keys and nested nodes.
 
     :raises InputError: for an id declared twice, naming both places
     """
     ids: dict[str, Declared] = {}
     articles: dict[str, Declared] = {}
     for doc in docs:
-        for section in ("nodes", "external"):
-            for node_id in doc.data.get(section, {}):
-                here = Declared(doc.path, doc.line((section, node_id)))
-                if node_id in ids:
-                    first = ids[node_id]
-                    raise doc.error(
-                        (section, node_id),
-                        f"duplicate id {node_id!r}: already declared at {first.path}:{first.line}; "
-                        "declare each node once and refer to it by id",
-                    )
-                ids[node_id] = here
+        for node_id, node in doc.data.get("nodes", {}).items():
+            _declare(ids, doc, node_id, ("nodes", node_id))
+            for child, _, path in nested_nodes(node_id, node, ("nodes", node_id)):
+                _declare(ids, doc, child, path)
+        for entry_id, entry in doc.data.get("external", {}).items():
+            if "node" in entry:
+                _declare(ids, doc, entry_id, ("external", entry_id))
+                for child, _, path in nested_nodes(entry_id, entry["node"], ("external", entry_id, "node")):
+                    _declare(ids, doc, child, path)
+            for subject, facts in entry.get("asserts", {}).items():
+                for child, _, path in nested_nodes(subject, facts, ("external", entry_id, "asserts", subject)):
+                    _declare(ids, doc, child, path)
+        for claim_id, claim in doc.data.get("claims", {}).items():
+            for subject, facts in claim.get("asserts", {}).items():
+                for child, _, path in nested_nodes(subject, facts, ("claims", claim_id, "asserts", subject)):
+                    _declare(ids, doc, child, path)
         if "article" in doc.data:
             article_id = doc.data["article"]["id"]
             if article_id in articles:
@@ -111,144 +119,67 @@ def _register(docs: list[YamlDoc]) -> dict[str, Declared]:
 class _FileLoader:
     """Writes one annotation file into the corpus."""
 
-    def __init__(self, doc: YamlDoc, corpus: Corpus, writer: NodeWriter, base: str) -> None:
-        self.doc, self.corpus, self.writer, self.base = doc, corpus, writer, base
-        self.article: _Article | None = None
-        self.mention_counts: dict[str, int] = {}
+    def __init__(self, doc: YamlDoc, corpus: Corpus, nodes: NodeWriter, base: str) -> None:
+        self.doc, self.corpus, self.nodes, self.base = doc, corpus, nodes, base
+        self.articles = ArticleWriter(doc, corpus.graphs["sources"], nodes, base)
+        self.held: dict[str, Graph] = {}
+        self.claims = ClaimWriter(doc, self.articles, nodes, corpus.graphs["sources"], corpus.assertions,
+                                  self.held, base)
 
-    def run(self) -> None:
-        data, g = self.doc.data, self.corpus.asserted
-        if "article" in data:
-            self._article(data["article"])
+    def run(self) -> Article | None:
+        data = self.doc.data
+        article = self.articles.write(data["article"]) if "article" in data else None
+        if article is not None:
+            self.corpus.articles.append(article.iri)
+            self.corpus.sources.append(SourceFile(article.text_path, _sha256(article.text_path), "text"))
         for node_id, node in data.get("nodes", {}).items():
-            self.writer.node(g, node_id, node, ("nodes", node_id))
+            self.held[node_id] = Graph()
+            self.nodes.node(node_id, node, ("nodes", node_id), self.held[node_id])
         for entry_id, entry in data.get("external", {}).items():
             self._external(entry_id, entry)
-        for item in self.writer.mentioned:
-            self._mentions(item.key, item.iri, item.quotes, item.path)
+        for item in self.nodes.mentioned:
+            self.articles.mention(item.key, item.iri, item.quotes, item.path)
         for node_id, quotes in data.get("mentions", {}).items():
-            iri = self.writer.ref(node_id, ("mentions", node_id))
-            self._mentions(node_id, iri, quotes, ("mentions", node_id))
-        for iri, qid in self.writer.wikidata:
-            self.corpus.external.add((iri, SKOS.exactMatch, WD[qid]))
+            iri = self.nodes.ref(node_id, ("mentions", node_id))
+            self.articles.mention(node_id, iri, quotes, ("mentions", node_id))
+        for iri, qid in self.nodes.wikidata:
+            self.corpus.graphs["external"].add((iri, SKOS.exactMatch, WD[qid]))
         for claim_id, claim in data.get("claims", {}).items():
-            self._claim(claim_id, claim)
-        self.corpus.nodes += self.writer.count
+            self.claims.write(claim_id, claim)
+        self._check_covered()
+        self.corpus.nodes += self.nodes.count
+        self.corpus.claims += len(self.claims.claims)
+        self.corpus.mentions += self.articles.mentions
+        return article
 
-    def _article(self, meta: dict[str, Any]) -> None:
-        path: DocPath = ("article",)
-        if meta["id"] != self.doc.path.stem:
-            raise self.doc.error(path + ("id",), f"the article id {meta['id']!r} must equal the file name "
-                                 f"{self.doc.path.stem!r} (rename the file or fix the id)")
-        text_path = self.doc.path.parent / meta["text"]
-        try:
-            text = text_path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError as exc:
-            raise self.doc.error(path + ("text",), f"text file not found: {text_path}") from exc
-        except (OSError, UnicodeDecodeError) as exc:
-            raise self.doc.error(path + ("text",), f"cannot read the text file {text_path}: {exc}") from exc
-        self.corpus.sources.append(SourceFile(text_path, _sha256(text_path), "text"))
-        iri = article_iri(self.base, meta["id"])
-        self.article = _Article(meta["id"], iri, text, meta["text"])
-        self.corpus.articles.append(iri)
-        issued = meta["issued"]
-        if isinstance(issued, str):
-            issued = datetime.date.fromisoformat(issued)
-        g = self.corpus.asserted
-        g.add((iri, RDF.type, DIP.NewsArticle))
-        for lang, title in meta["title"].items():
-            for one in title if isinstance(title, list) else [title]:
-                g.add((iri, DCTERMS.title, Literal(one, lang=lang)))
-        g.add((iri, DCTERMS.publisher, self.writer.ref(meta["publisher"], path + ("publisher",))))
-        g.add((iri, DIP.dateline, self.writer.ref(meta["dateline"], path + ("dateline",))))
-        g.add((iri, DCTERMS.issued, Literal(issued, datatype=XSD.date)))
-        g.add((iri, DCTERMS.language, Literal(meta["language"], datatype=XSD.language)))
-        g.add((iri, DIP.text, Literal(text)))
-        for key, prop in (("source", DCTERMS.source), ("license", DCTERMS.license)):
-            if key in meta:
-                g.add((iri, prop, URIRef(meta[key])))
-
-    def _locate(self, quote: str, occurrence: int, path: DocPath) -> Span:
-        assert self.article is not None
-        try:
-            return find_quote(self.article.text, quote, occurrence)
-        except QuoteNotFound as exc:
-            raise self.doc.error(
-                path, f"quote not found in {self.article.text_name}: \"{quote}\"; {exc}"
-            ) from exc
-
-    def _target(self, annotation: URIRef, span: Span) -> URIRef:
-        """Write the target of an evidence or mention: the article and two selectors."""
-        assert self.article is not None
-        g = self.corpus.asserted
-        target, quote, position = target_iris(annotation)
-        g.add((target, RDF.type, OA.SpecificResource))
-        g.add((target, OA.hasSource, self.article.iri))
-        g.add((target, OA.hasSelector, quote))
-        g.add((target, OA.hasSelector, position))
-        g.add((quote, RDF.type, OA.TextQuoteSelector))
-        g.add((quote, OA.exact, Literal(span.exact)))
-        if span.prefix:
-            g.add((quote, OA.prefix, Literal(span.prefix)))
-        if span.suffix:
-            g.add((quote, OA.suffix, Literal(span.suffix)))
-        g.add((position, RDF.type, OA.TextPositionSelector))
-        g.add((position, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger)))
-        g.add((position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)))
-        return target
-
-    def _mentions(self, key: str, node: URIRef, quotes: list[Any], path: DocPath) -> None:
-        if self.article is None:
-            raise self.doc.error(path, "mentions need an `article:` in this file (they are quotes of its text)")
-        g = self.corpus.asserted
-        g.add((node, DIP.mentionedIn, self.article.iri))
-        for i, item in enumerate(quotes):
-            quote, occurrence = (item, 1) if isinstance(item, str) else (item["quote"], item.get("occurrence", 1))
-            span = self._locate(quote, occurrence, path + (i,))
-            n = self.mention_counts[key] = self.mention_counts.get(key, 0) + 1
-            mention = mention_iri(self.base, self.article.id, key, n)
-            g.add((mention, RDF.type, DIP.Mention))
-            g.add((mention, OA.hasBody, node))
-            g.add((mention, OA.hasTarget, self._target(mention, span)))
-            self.corpus.mentions += 1
-
-    def _claim(self, claim_id: str, claim: dict[str, Any]) -> None:
-        path: DocPath = ("claims", claim_id)
-        if self.article is None:
-            raise self.doc.error(path, "claims need an `article:` in this file (their quotes come from its text)")
-        g = self.corpus.asserted
-        iri = claim_iri(self.base, self.article.id, claim_id)
-        span = self._locate(claim["quote"], claim.get("occurrence", 1), path + ("quote",))
-        g.add((iri, RDF.type, DIP.Claim))
-        g.add((iri, DIP.modality, DIP[claim["modality"].capitalize()]))
-        g.add((iri, DIP.statement, Literal(claim["statement"], lang="en")))
-        if "note" in claim:
-            g.add((iri, DIP.note, Literal(claim["note"], lang="en")))
-        for key, prop in (("supports", DIP.supports), ("attributedTo", DIP.attributedTo)):
-            for i, ref in enumerate(claim.get(key, [])):
-                g.add((iri, prop, self.writer.ref(ref, path + (key, i))))
-        g.add((iri, PROV.wasDerivedFrom, self.article.iri))
-        evidence = evidence_iri(self.base, self.article.id, claim_id)
-        g.add((iri, DIP.hasEvidence, evidence))
-        g.add((evidence, RDF.type, DIP.Evidence))
-        g.add((evidence, OA.hasBody, iri))
-        g.add((evidence, OA.hasTarget, self._target(evidence, span)))
-        self.corpus.claims += 1
+    def _check_covered(self) -> None:
+        """Every fact of a node declared here must be asserted by a claim or be a background fact."""
+        for node_id, facts in self.held.items():
+            if len(facts) and node_id not in self.claims.covered:
+                path = ("nodes", node_id)
+                what = ", ".join(sorted({self.nodes.vocab.name(URIRef(str(p))) for _, p, _ in facts}))
+                raise self.doc.error(
+                    path, f"{node_id!r} carries facts ({what}) that no claim of this file asserts: list "
+                    f"{node_id!r} under a claim's `supports:`, move the facts under a claim's `asserts:`, "
+                    "or make them an `external:` fact with its source"
+                )
 
     def _external(self, entry_id: str, entry: dict[str, Any]) -> None:
-        path: DocPath = ("external", entry_id)
-        g = self.corpus.external
-        start = len(self.writer.mentioned)
-        node = self.writer.node(g, entry_id, entry["node"], path + ("node",))
-        if len(self.writer.mentioned) > start:
-            bad = self.writer.mentioned[start]
-            raise self.doc.error(bad.path, "an external fact is not quoted from the article: remove these mentions")
+        path = ("external", entry_id)
+        g = self.corpus.graphs["external"]
         fact = external_iri(self.base, entry_id)
+        start = len(self.nodes.mentioned)
+        if "node" in entry:
+            g.add((fact, DIP.supports, self.nodes.node(entry_id, entry["node"], path + ("node",), g)))
+        for subject, facts in entry.get("asserts", {}).items():
+            g.add((fact, DIP.supports, self.nodes.facts(subject, facts, path + ("asserts", subject), g)))
+        if len(self.nodes.mentioned) > start:
+            bad = self.nodes.mentioned[start]
+            raise self.doc.error(bad.path, "an external fact is not quoted from the article: remove these mentions")
         g.add((fact, RDF.type, PROV.Entity))
         g.add((fact, DCTERMS.source, URIRef(entry["source"])))
         if "note" in entry:
             g.add((fact, DIP.note, Literal(entry["note"], lang="en")))
-        g.add((fact, DIP.supports, node))
 
 
 def _annotation_files(data_dirs: Sequence[Path]) -> list[Path]:
@@ -260,22 +191,38 @@ def _annotation_files(data_dirs: Sequence[Path]) -> list[Path]:
     return files
 
 
+def _republications(loaded: list[tuple[YamlDoc, Article]], sources: Graph) -> None:
+    """Write ``dip:republishes`` links once every article is known."""
+    by_id = {article.id: article for _, article in loaded}
+    for doc, article in loaded:
+        target = doc.data["article"].get("republishes")
+        if target is None:
+            continue
+        path = ("article", "republishes")
+        if target not in by_id:
+            raise doc.error(path, f"unknown article {target!r}" + Vocabulary.hint(target, by_id))
+        if by_id[target].issued > article.issued:
+            raise doc.error(path, f"{target!r} was issued {by_id[target].issued}, after this article "
+                            f"({article.issued}): an article can only republish an earlier one")
+        sources.add((article.iri, DIP.republishes, by_id[target].iri))
+
+
 def load_corpus(
     data_dirs: Sequence[Path], ontology: Graph, schema_path: Path, base_iri: str = DEFAULT_BASE_IRI
 ) -> Corpus:
     """Read every ``*.yaml`` annotation file in *data_dirs* (sorted) with its article text.
 
     :param data_dirs: folders holding ``<id>.yaml`` and ``<id>.<lang>.txt`` files
-    :param ontology: the ontology graph: prefixes, property kinds and ranges come from it
+    :param ontology: the ontology graph: prefixes, terms, property kinds and ranges come from it
     :param schema_path: the JSON Schema of annotation files
     :param base_iri: the base of every minted IRI
-    :returns: the asserted and external graphs, the files read and counts
+    :returns: the graphs, the files read and counts
     :raises InputError: naming file and line of the first problem found
     """
     validator = load_schema(schema_path)
     vocab = Vocabulary(ontology)
     docs = []
-    corpus = Corpus(_new_graph(vocab), _new_graph(vocab))
+    corpus = Corpus({name: _new_graph(vocab) for name in CORPUS_GRAPHS})
     for path in _annotation_files(data_dirs):
         doc = load_yaml(path)
         if not isinstance(doc.data, dict):
@@ -285,7 +232,20 @@ def load_corpus(
         corpus.sources.append(SourceFile(path, _sha256(path), "annotations"))
     ids = _register(docs)
     minted: dict[URIRef, Declared] = {}
+    claims: dict[tuple[str, str], ClaimRef] = {}
+    relations: list[Relation] = []
+    loaded: list[tuple[YamlDoc, Article]] = []
     for doc in docs:
-        writer = NodeWriter(doc, vocab, base_iri, ids, minted)
-        _FileLoader(doc, corpus, writer, base_iri).run()
+        nodes = NodeWriter(doc, vocab, base_iri, ids, minted, corpus.graphs["entities"])
+        loader = _FileLoader(doc, corpus, nodes, base_iri)
+        article = loader.run()
+        if article is not None:
+            loaded.append((doc, article))
+            claims.update({(article.id, cid): ref for cid, ref in loader.claims.claims.items()})
+        relations += loader.claims.relations
+    resolve_relations(relations, claims, corpus.graphs["sources"])
+    _republications(loaded, corpus.graphs["sources"])
+    for graph in corpus.assertions.values():
+        for prefix, namespace in corpus.graphs["sources"].namespaces():
+            graph.bind(prefix, namespace, override=False)
     return corpus

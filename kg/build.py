@@ -15,17 +15,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph
+from rdflib import RDF, Graph, URIRef
 
 from kg import paths
 from kg.annotations import SourceFile, load_corpus
 from kg.errors import DataError, InputError
-from kg.iris import DEFAULT_BASE_IRI, GRAPH_NAMES
+from kg.iris import DEFAULT_BASE_IRI, GRAPH_NAMES, graph_iri
 from kg.metadata import provenance, void
 from kg.outputs import canonical, serialize, turtle, write_atomically
+from kg.per_claim import merge, validate_claims
 from kg.query.store import STORE_DIR, write_store
 from kg.rdfio import load_rdf
 from kg.reasoning import close
+from kg.rules import derive, load_rules
 from kg.shacl import ShaclReport, format_report, validate
 
 
@@ -37,8 +39,10 @@ class BuildSummary:
     nodes: int
     claims: int
     mentions: int
-    #: triples per named graph, in :data:`kg.iris.GRAPH_NAMES` order
+    #: triples per named graph, in :data:`kg.iris.GRAPH_NAMES` order, then ``claims``: all claim graphs
     triples: dict[str, int] = field(default_factory=dict)
+    #: how many claims have an assertion graph
+    claim_graphs: int = 0
     #: triples in the union of the named graphs
     total: int = 0
     seconds: float = 0.0
@@ -54,7 +58,7 @@ class BuildSummary:
         return [
             f"articles: {self.articles}",
             f"entities and facts: {self.nodes}",
-            f"claims: {self.claims}",
+            f"claims: {self.claims} ({self.claim_graphs} with an assertion graph)",
             f"mentions: {self.mentions}",
             f"triples: {self.total} ({graphs})",
             f"inferred triples: {self.inferred}",
@@ -71,20 +75,35 @@ def load_ontology(path: Path) -> Graph:
     return canonical(load_rdf(path, "turtle"))
 
 
-def shape_files(folder: Path) -> list[Path]:
-    """Return the shapes files (``*.ttl``) of *folder*, sorted."""
+#: the subfolder of the shapes folder whose shapes hold within each claim, not across claims
+PER_CLAIM = "per-claim"
+
+
+def shape_files(folder: Path, scope: str = "all") -> list[Path]:
+    """Return the shapes files of *folder*, sorted.
+
+    :param scope: ``union`` (``*.ttl``: checked on the whole graph), ``claim`` (``per-claim/*.ttl``
+        and the shared ``prefixes.ttl``: checked on each claim's assertion) or ``all`` (both, for
+        data of a single source)
+    """
     if not folder.is_dir():
         raise InputError("the shapes folder does not exist", folder)
-    return sorted(folder.glob("*.ttl"))
+    union = sorted(folder.glob("*.ttl"))
+    claim = sorted((folder / PER_CLAIM).glob("*.ttl"))
+    if scope == "union":
+        return union
+    if scope == "claim":
+        return [*(p for p in union if p.name == "prefixes.ttl"), *claim]
+    return union + claim
 
 
-def load_shapes(folder: Path) -> Graph:
-    """Parse every ``*.ttl`` file in *folder* into one shapes graph.
+def load_shapes(folder: Path, scope: str = "all") -> Graph:
+    """Parse the shapes files of *folder* (see :func:`shape_files` for *scope*) into one graph.
 
     :raises InputError: for a missing folder or a syntax error, naming file and line
     """
     shapes = Graph()
-    for path in shape_files(folder):
+    for path in shape_files(folder, scope):
         part = load_rdf(path, "turtle")
         for prefix, namespace in part.namespaces():
             shapes.bind(prefix, namespace, override=False)
@@ -93,10 +112,13 @@ def load_shapes(folder: Path) -> Graph:
 
 
 def check(
-    ontology: Graph, shapes: Graph, data: Sequence[Graph], shapes_source: Path | None = None
+    ontology: Graph, shapes: Graph, data: Sequence[Graph], shapes_source: Path | None = None,
+    claim_shapes: Graph | None = None, assertions: Mapping[URIRef, Graph] | None = None,
 ) -> tuple[Graph, ShaclReport]:
     """Close *data* under OWL RL with *ontology*, then validate the data and the closure.
 
+    :param shapes: the shapes that hold on the union of *data*
+    :param claim_shapes: the shapes that hold within each of *assertions* (checked apart)
     :param shapes_source: where the shapes come from, for error messages
 
     :returns: the inferred triples and the SHACL report
@@ -106,7 +128,13 @@ def check(
     merged = Graph()
     for graph in (*data, inferred):
         merged += graph
-    return inferred, validate(merged, shapes, ontology, shapes_source)
+    report = validate(merged, shapes, ontology, shapes_source)
+    if claim_shapes is not None and assertions:
+        types = Graph()
+        for s, p, o in merged.triples((None, RDF.type, None)):
+            types.add((s, p, o))
+        report = merge(report, validate_claims(assertions, types, claim_shapes, ontology))
+    return inferred, report
 
 
 def data_dirs(config: Mapping[str, Any] | None = None) -> list[Path]:
@@ -146,10 +174,13 @@ def build(config: Mapping[str, Any] | None = None) -> BuildSummary:
     out_dir = paths.build_dir(config)
     ontology_path, shapes_dir = paths.ontology_file(config), paths.shapes_dir(config)
     ontology = load_ontology(ontology_path)
-    shapes = load_shapes(shapes_dir)
+    shapes, claim_shapes = load_shapes(shapes_dir, "union"), load_shapes(shapes_dir, "claim")
     template = load_rdf(paths.locate("DATASET", config), "turtle", base)
     corpus = load_corpus(data_dirs(config), ontology, paths.schema_file(config), base)
-    inferred, report = check(ontology, shapes, [corpus.asserted, corpus.external], shapes_dir)
+    rules_dir = paths.locate("RULES_DIR", config)
+    rules = load_rules(rules_dir)
+    derived = derive(rules, corpus.named(base))
+    inferred, report = check(ontology, shapes, [*corpus.data(), derived], shapes_dir, claim_shapes, corpus.assertions)
     report_files = {"shacl-report.ttl": turtle(canonical(report.graph)), "shacl-report.txt": format_report(report)}
     if not report.conforms:
         rejected = rejected_dir(out_dir)
@@ -160,27 +191,31 @@ def build(config: Mapping[str, Any] | None = None) -> BuildSummary:
             rejected / "shacl-report.txt",
         )
     used = [_source(ontology_path, "ontology"), *(_source(p, "shapes") for p in shape_files(shapes_dir)),
-            _source(paths.schema_file(config), "schema"), *corpus.sources]
+            _source(paths.schema_file(config), "schema"), *(_source(r.path, "rules") for r in rules),
+            *corpus.sources]
     graphs = {
         "ontology": ontology,
-        "asserted": canonical(corpus.asserted),
-        "external": canonical(corpus.external),
-        "provenance": provenance(base, used, paths.home(config)),
+        **{name: canonical(graph) for name, graph in corpus.graphs.items()},
+        "derived": canonical(derived),
+        "provenance": provenance(base, used, paths.home(config), sorted(corpus.assertions)),
         "inferred": canonical(inferred),
     }
-    assert tuple(graphs) == GRAPH_NAMES
-    files = serialize(base, graphs)
+    graphs = {name: graphs[name] for name in GRAPH_NAMES}
+    assertions = {iri: canonical(corpus.assertions[iri]) for iri in sorted(corpus.assertions)}
+    files = serialize({graph_iri(base, name): graph for name, graph in graphs.items()} | assertions)
     sizes = {name: len(text.encode("utf-8")) for name, text in files.items()}
-    files["void.ttl"] = turtle(void(base, template, graphs, corpus.articles, sizes))
+    files["void.ttl"] = turtle(void(base, template, graphs, assertions, corpus.articles, sizes))
     files.update(report_files)
     write_atomically(out_dir, files, lambda tmp: write_store(tmp / STORE_DIR, tmp / "dataset.trig"))
     shutil.rmtree(rejected_dir(out_dir), ignore_errors=True)
     union = Graph()
-    for graph in graphs.values():
+    for graph in (*graphs.values(), *assertions.values()):
         union += graph
+    counts = {name: len(graph) for name, graph in graphs.items()}
+    counts["claims"] = sum(len(graph) for graph in assertions.values())
     return BuildSummary(
         articles=len(corpus.articles), nodes=corpus.nodes, claims=corpus.claims, mentions=corpus.mentions,
-        triples={name: len(graph) for name, graph in graphs.items()}, total=len(union),
+        triples=counts, total=len(union), claim_graphs=len(assertions),
         seconds=time.perf_counter() - started, out_dir=out_dir,
     )
 
@@ -189,6 +224,8 @@ def sources(config: Mapping[str, Any] | None = None) -> list[Path]:
     """Every file a build reads (to tell whether ``build/`` is older than its sources)."""
     files = [paths.ontology_file(config), paths.schema_file(config), paths.locate("DATASET", config)]
     files += shape_files(paths.shapes_dir(config))
+    rules_dir = paths.locate("RULES_DIR", config)
+    files += sorted(rules_dir.glob("*.rq")) if rules_dir.is_dir() else []
     for folder in data_dirs(config):
         files += sorted(p for p in folder.iterdir() if p.is_file())
     return files

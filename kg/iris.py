@@ -13,10 +13,13 @@ DEFAULT_BASE_IRI = "https://w3id.org/diplomacy-kg/"
 DIP = Namespace("https://w3id.org/diplomacy-kg/ontology#")
 #: Web Annotation vocabulary (``oa:``)
 OA = Namespace("http://www.w3.org/ns/oa#")
+#: schema.org (``schema:``), as the ontology binds it
+SCHEMA = Namespace("https://schema.org/")
 #: Wikidata items (``wd:``)
 WD = Namespace("http://www.wikidata.org/entity/")
 
-GRAPH_NAMES = ("ontology", "asserted", "external", "provenance", "inferred")
+#: the fixed named graphs, in the order of the TriG file; each claim has a graph of its own besides
+GRAPH_NAMES = ("ontology", "entities", "sources", "external", "derived", "provenance", "inferred")
 
 
 def _base(base: str) -> str:
@@ -37,6 +40,11 @@ def article_iri(base: str, article_id: str) -> URIRef:
 def claim_iri(base: str, article_id: str, claim_id: str) -> URIRef:
     """IRI of claim *claim_id* of an article (``{base}claim/{article}/{claim}``)."""
     return URIRef(f"{_base(base)}claim/{article_id}/{claim_id}")
+
+
+def assertion_iri(base: str, article_id: str, claim_id: str) -> URIRef:
+    """IRI of the named graph holding what a claim asserts (``{claim}/assertion``)."""
+    return URIRef(f"{claim_iri(base, article_id, claim_id)}/assertion")
 
 
 def evidence_iri(base: str, article_id: str, claim_id: str) -> URIRef:

@@ -65,12 +65,15 @@ def source_names(sources: Sequence[SourceFile], home: Path) -> dict[Path, str]:
     return names
 
 
-def provenance(base: str, sources: Sequence[SourceFile], home: Path) -> Graph:
+def provenance(base: str, sources: Sequence[SourceFile], home: Path, claim_graphs: Sequence[URIRef] = ()) -> Graph:
     """The build as a ``prov:Activity`` that used every source file and generated the named graphs.
 
     Each file is ``{base}source/<path under home>`` with its role (``dcterms:type``) and
-    ``dip:sha256``; the ontology graph is derived from the ontology file, the asserted and
-    external graphs from the annotation and text files, the inferred graph from the other three.
+    ``dip:sha256``; the ontology graph is derived from the ontology file, the entities, sources,
+    external and claim graphs from the annotation and text files, the derived graph from the rules
+    and those, the inferred graph from the ontology and the data.
+
+    :param claim_graphs: the claims' assertion graphs (each derived from the annotation files)
     """
     graph = Graph()
     graph.bind("prov", PROV)
@@ -90,14 +93,18 @@ def provenance(base: str, sources: Sequence[SourceFile], home: Path) -> Graph:
         graph.add((iri, RDFS.label, Literal(names[source.path])))
         graph.add((iri, DCTERMS.type, Literal(source.role)))
         graph.add((iri, DIP.sha256, Literal(source.sha256)))
+    annotated = by_role.get("annotations", []) + by_role.get("text", [])
+    data = [graph_iri(base, name) for name in ("entities", "sources", "external")]
     derived = {
-        "ontology": by_role.get("ontology", []),
-        "asserted": by_role.get("annotations", []) + by_role.get("text", []),
-        "external": by_role.get("annotations", []),
-        "inferred": [graph_iri(base, name) for name in ("ontology", "asserted", "external")],
+        graph_iri(base, "ontology"): by_role.get("ontology", []),
+        graph_iri(base, "entities"): by_role.get("annotations", []),
+        graph_iri(base, "sources"): annotated,
+        graph_iri(base, "external"): by_role.get("annotations", []),
+        graph_iri(base, "derived"): by_role.get("rules", []) + data,
+        graph_iri(base, "inferred"): [graph_iri(base, "ontology"), *data],
+        **{claim: annotated for claim in claim_graphs},
     }
-    for name, origins in derived.items():
-        named = graph_iri(base, name)
+    for named, origins in derived.items():
         graph.add((named, PROV.wasGeneratedBy, activity))
         for origin in origins:
             graph.add((named, PROV.wasDerivedFrom, origin))
@@ -118,12 +125,13 @@ def _vocabularies(union: Graph, namespaces: Mapping[str, str], base: str) -> set
     return found
 
 
-def void(base: str, template: Graph, graphs: Mapping[str, Graph], articles: Sequence[URIRef],
-         sizes: Mapping[str, int]) -> Graph:
+def void(base: str, template: Graph, graphs: Mapping[str, Graph], assertions: Mapping[URIRef, Graph],
+         articles: Sequence[URIRef], sizes: Mapping[str, int]) -> Graph:
     """Describe the dataset with VoID and DCAT.
 
     :param template: what cannot be computed (title, description, licence …)
-    :param graphs: the named graphs by name (see :data:`kg.iris.GRAPH_NAMES`)
+    :param graphs: the fixed named graphs by name (see :data:`kg.iris.GRAPH_NAMES`)
+    :param assertions: the claims' assertion graphs, described together as ``{base}dataset/claims``
     :param articles: the articles the dataset is made from (``dcterms:source``)
     :param sizes: the byte size of each output file named in :data:`MEDIA_TYPES`
     """
@@ -137,7 +145,7 @@ def void(base: str, template: Graph, graphs: Mapping[str, Graph], articles: Sequ
     out += template
     ds = dataset_iri(base)
     union = Graph()
-    for graph in graphs.values():
+    for graph in (*graphs.values(), *assertions.values()):
         union += graph
     out.add((ds, RDF.type, VOID.Dataset))
     out.add((ds, RDF.type, DCAT.Dataset))
@@ -160,6 +168,12 @@ def void(base: str, template: Graph, graphs: Mapping[str, Graph], articles: Sequ
         out.add((ds, VOID.subset, subset))
         out.add((subset, RDF.type, VOID.Dataset))
         out.add((subset, VOID.triples, Literal(len(graph))))
+    claims = URIRef(f"{base}dataset/claims")
+    out.add((ds, VOID.subset, claims))
+    out.add((claims, RDF.type, VOID.Dataset))
+    out.add((claims, DCTERMS.description, Literal("The claims' assertion graphs, one per claim, taken together.", lang="en")))
+    out.add((claims, VOID.triples, Literal(sum(len(g) for g in assertions.values()))))
+    out.add((claims, DIP.graphCount, Literal(len(assertions), datatype=XSD.nonNegativeInteger)))
     _linkset(out, base, union)
     for file, media_type in MEDIA_TYPES.items():
         distribution = URIRef(f"{base}dataset/{file}")

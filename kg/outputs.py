@@ -16,11 +16,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from rdflib import XSD, BNode, Graph, Literal
+from rdflib import XSD, BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
-from kg.iris import graph_iri
 
 
 def _decimal_form(term: Node) -> Node:
@@ -52,8 +51,8 @@ def turtle(graph: Graph) -> str:
     return graph.serialize(format="turtle")
 
 
-def trig(base: str, graphs: Mapping[str, Graph]) -> str:
-    """Serialize named graphs as TriG: one ``<{base}graph/name> { … }`` block per graph.
+def trig(graphs: Mapping[URIRef, Graph]) -> str:
+    """Serialize named graphs as TriG: one ``<name> { … }`` block per graph, in the given order.
 
     Each block is the graph's Turtle without its prefix lines; the prefixes of all blocks come first.
     """
@@ -68,7 +67,7 @@ def trig(base: str, graphs: Mapping[str, Graph]) -> str:
                 body.append(line)  # no re-indentation: lines may lie inside a long literal
         while body and not body[-1]:
             body.pop()
-        blocks.append(f"<{graph_iri(base, name)}> {{\n" + "\n".join(body) + "\n}\n")
+        blocks.append(f"<{name}> {{\n" + "\n".join(body) + "\n}\n")
     return "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
 
 
@@ -93,15 +92,16 @@ def jsonld(graph: Graph) -> str:
     return json.dumps(_sorted_json(document), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def serialize(base: str, graphs: Mapping[str, Graph]) -> dict[str, str]:
-    """Return the text of ``dataset.trig`` and of the union in Turtle, N-Triples and JSON-LD."""
+def serialize(graphs: Mapping[URIRef, Graph]) -> dict[str, str]:
+    """Return the text of ``dataset.trig`` (the named *graphs*) and of their union in Turtle,
+    N-Triples and JSON-LD."""
     union = Graph()
     for graph in graphs.values():
         for prefix, namespace in graph.namespaces():
             union.bind(prefix, namespace, override=False)
         union += graph
     return {
-        "dataset.trig": trig(base, graphs),
+        "dataset.trig": trig(graphs),
         "graph.ttl": turtle(union),
         "graph.nt": ntriples(union),
         "graph.jsonld": jsonld(union),

@@ -23,6 +23,7 @@ _LOCATIONS: dict[str, tuple[str, str]] = {
     "DATA_DIR": ("KG_DATA_DIR", "data/articles"),
     "SCHEMA": ("KG_SCHEMA", "schemas/annotations.schema.json"),
     "DATASET": ("KG_DATASET", "data/dataset.ttl"),
+    "RULES_DIR": ("KG_RULES_DIR", "rules"),
     "BUILD_DIR": ("KG_BUILD_DIR", "build"),
     "STATIC_DIR": ("KG_STATIC_DIR", "kg/web/static"),
 }

@@ -92,7 +92,12 @@ def validate(data: Graph, shapes: Graph, ontology: Graph, source: Path | None = 
         raise InputError(f"the shapes cannot be used: {exc.message}", source) from exc
     if not isinstance(report, Graph):  # pyshacl returns a ValidationFailure instead of raising it
         raise InputError(f"the shapes cannot be used: {report}", source)
-    name = _Namer([ontology, shapes, data])
+    return ShaclReport(bool(conforms), read_results(report, shapes, [ontology, shapes, data]), report)
+
+
+def read_results(report: Graph, shapes: Graph, names: Sequence[Graph]) -> list[ShaclResult]:
+    """The results of a SHACL report graph, sorted, with terms named by the prefixes of *names*."""
+    name = _Namer(names)
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         severity = report.value(node, SH.resultSeverity)
@@ -107,7 +112,7 @@ def validate(data: Graph, shapes: Graph, ontology: Graph, source: Path | None = 
             component=name(report.value(node, SH.sourceConstraintComponent)),
         ))
     results.sort(key=lambda r: (r.shape, r.focus, r.path, r.value, r.message, r.severity, r.component))
-    return ShaclReport(bool(conforms), results, report)
+    return results
 
 
 def _table(rows: Sequence[Sequence[str]]) -> list[str]:

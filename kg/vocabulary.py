@@ -4,7 +4,9 @@ and how a YAML value becomes a typed literal."""
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -58,6 +60,7 @@ class Vocabulary:
         self.prefixes = {prefix: str(ns) for prefix, ns in ontology.namespaces() if prefix}
         self.prefixes.setdefault("dip", str(DIP))
         self._kinds: dict[URIRef, str | None] = {}
+        self._terms: set[str] | None = None
 
     def expand(self, name: str) -> URIRef:
         """Expand ``prefix:local`` (or a bare ``local``, meaning ``dip:local``) to an IRI.
@@ -79,6 +82,36 @@ class Vocabulary:
     def declares(self, iri: URIRef) -> bool:
         """Tell whether the ontology says anything about *iri*."""
         return (iri, None, None) in self.ontology
+
+    def identifying(self, prop: URIRef) -> bool:
+        """Tell whether the ontology marks *prop* ``dip:identifying`` (its values say what a thing is)."""
+        return any(isinstance(value, Literal) and value.toPython() is True
+                   for value in self.ontology.objects(prop, DIP.identifying))
+
+    def name(self, iri: URIRef) -> str:
+        """Write *iri* as a prefixed name where a prefix of the ontology fits, else in full."""
+        for prefix, namespace in sorted(self.prefixes.items(), key=lambda kv: -len(kv[1])):
+            if str(iri).startswith(namespace) and len(str(iri)) > len(namespace):
+                return f"{prefix}:{str(iri)[len(namespace):]}"
+        return f"<{iri}>"
+
+    def nearest(self, iri: URIRef) -> str | None:
+        """The declared term closest in spelling to *iri*, as a prefixed name, or None."""
+        if self._terms is None:
+            self._terms = {str(s) for s in self.ontology.subjects() if isinstance(s, URIRef)}
+        same_namespace = [t for t in self._terms if t.rsplit("#", 1)[0].rsplit("/", 1)[0]
+                          == str(iri).rsplit("#", 1)[0].rsplit("/", 1)[0]]
+        for pool in (same_namespace, sorted(self._terms)):
+            found = difflib.get_close_matches(str(iri), sorted(pool), n=1, cutoff=0.75)
+            if found:
+                return self.name(URIRef(found[0]))
+        return None
+
+    @staticmethod
+    def hint(value: str, known: Iterable[str]) -> str:
+        """``; did you mean 'x'?`` for the known id closest to *value*, or an empty string."""
+        found = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.7)
+        return f"; did you mean {found[0]!r}?" if found else ""
 
     def kind(self, prop: URIRef) -> str | None:
         """Return ``object``, ``datatype`` or ``annotation`` for a declared property, else None.

@@ -1,4 +1,4 @@
-"""The annotation loader: YAML + article text -> asserted and external graphs."""
+"""The annotation loader: YAML + article text -> entities, sources, external and claim graphs."""
 
 from __future__ import annotations
 
@@ -39,13 +39,22 @@ def corpus(ontology: Graph) -> Corpus:
     return load_corpus([GOOD], ontology, SCHEMA)
 
 
+def said(corpus: Corpus) -> Graph:
+    """Everything the articles say: the entities, the sources and every claim's assertion."""
+    union = Graph()
+    for graph in (corpus.graphs["entities"], corpus.graphs["sources"], *corpus.assertions.values()):
+        union += graph
+    return union
+
+
 def position(corpus: Corpus, annotation: URIRef) -> tuple[int, int]:
     """The start/end offsets recorded for an evidence or mention."""
-    target = corpus.asserted.value(annotation, OA.hasTarget)
+    sources = corpus.graphs["sources"]
+    target = sources.value(annotation, OA.hasTarget)
     selector = URIRef(f"{annotation}/position")
-    assert (target, OA.hasSelector, selector) in corpus.asserted
-    start = corpus.asserted.value(selector, OA.start)
-    end = corpus.asserted.value(selector, OA.end)
+    assert (target, OA.hasSelector, selector) in sources
+    start = sources.value(selector, OA.start)
+    end = sources.value(selector, OA.end)
     assert start.datatype == XSD.nonNegativeInteger and end.datatype == XSD.nonNegativeInteger
     return start.toPython(), end.toPython()
 
@@ -54,7 +63,7 @@ def position(corpus: Corpus, annotation: URIRef) -> tuple[int, int]:
 
 
 def test_decimal_value_keeps_its_written_digits(corpus: Corpus) -> None:
-    value = corpus.asserted.value(KGD["id/growth-q1-2025"], DIP.value)
+    value = said(corpus).value(KGD["id/growth-q1-2025"], DIP.value)
     assert value.datatype == XSD.decimal
     assert str(value) == "21.4"
     assert value.toPython() == Decimal("21.4")
@@ -63,16 +72,16 @@ def test_decimal_value_keeps_its_written_digits(corpus: Corpus) -> None:
 def test_whole_amount_is_typed_by_the_range(corpus: Corpus) -> None:
     node = KGD["id/turnover-annual"]
     # dip:value has a decimal-or-integer union range; dip:minValue is decimal only
-    assert (node, DIP.value, Literal(1600000000, datatype=XSD.integer)) in corpus.asserted
-    assert corpus.asserted.value(node, DIP.minValue) == Literal(Decimal(1600000000), datatype=XSD.decimal)
-    assert (node, DIP.periodicity, Literal("P1Y", datatype=XSD.duration)) in corpus.asserted
-    assert (node, DIP.currency, Literal("USD")) in corpus.asserted
-    assert (node, DIP.bound, DIP.LowerBound) in corpus.asserted
+    assert (node, DIP.value, Literal(1600000000, datatype=XSD.integer)) in said(corpus)
+    assert said(corpus).value(node, DIP.minValue) == Literal(Decimal(1600000000), datatype=XSD.decimal)
+    assert (node, DIP.periodicity, Literal("P1Y", datatype=XSD.duration)) in said(corpus)
+    assert (node, DIP.currency, Literal("USD")) in said(corpus)
+    assert (node, DIP.bound, DIP.LowerBound) in said(corpus)
 
 
 def test_language_maps_and_references(corpus: Corpus) -> None:
     tkm = KGD["id/turkmenistan"]
-    g = corpus.asserted
+    g = said(corpus)
     assert (tkm, RDF.type, DIP.State) in g
     assert set(g.objects(tkm, SKOS.altLabel)) == {Literal("Turkmenia", lang="en"), Literal("TKM", lang="en")}
     assert Literal("Türkmenistan", lang="tk") in set(g.objects(tkm, URIRef("http://www.w3.org/2000/01/rdf-schema#label")))
@@ -82,14 +91,14 @@ def test_language_maps_and_references(corpus: Corpus) -> None:
 
 def test_nested_node_gets_an_iri_under_its_parent(corpus: Corpus) -> None:
     begin = KGD["id/q1-2025/hasBeginning"]
-    assert (KGD["id/q1-2025"], TIME.hasBeginning, begin) in corpus.asserted
-    assert (begin, RDF.type, TIME.Instant) in corpus.asserted
-    assert (begin, TIME.inXSDDate, Literal("2025-01-01", datatype=XSD.date)) in corpus.asserted
+    assert (KGD["id/q1-2025"], TIME.hasBeginning, begin) in said(corpus)
+    assert (begin, RDF.type, TIME.Instant) in said(corpus)
+    assert (begin, TIME.inXSDDate, Literal("2025-01-01", datatype=XSD.date)) in said(corpus)
 
 
 def test_article_metadata_and_cross_file_references(corpus: Corpus) -> None:
     article = KGD["article/sample-trend"]
-    g = corpus.asserted
+    g = said(corpus)
     assert corpus.articles == [article]
     assert (article, RDF.type, DIP.NewsArticle) in g
     assert (article, DCTERMS.publisher, KGD["id/trend"]) in g  # declared in shared-places.yaml
@@ -104,7 +113,7 @@ def test_claim_with_evidence_at_the_quoted_offsets(corpus: Corpus) -> None:
     quote = "Ежегодный товарооборот между Россией и Туркменистаном превышает $1,6 млрд"
     claim = KGD["claim/sample-trend/turnover-annual"]
     evidence = KGD["claim/sample-trend/turnover-annual/evidence"]
-    g = corpus.asserted
+    g = said(corpus)
     assert (claim, RDF.type, DIP.Claim) in g
     assert (claim, DIP.modality, DIP.Reported) in g
     assert (claim, DIP.supports, KGD["id/turnover-annual"]) in g
@@ -131,22 +140,22 @@ def test_mentions_follow_the_occurrence_asked_for(corpus: Corpus) -> None:
     assert position(corpus, KGD["mention/sample-trend/russia/2"]) == (second, second + len("Россия"))
     assert position(corpus, KGD["mention/sample-trend/russia/1"]) == (TEXT.find("Россией"), TEXT.find("Россией") + 7)
     mention = KGD["mention/sample-trend/russia/1"]
-    assert (mention, RDF.type, DIP.Mention) in corpus.asserted
-    assert (mention, OA.hasBody, KGD["id/russia"]) in corpus.asserted
-    assert (KGD["id/russia"], DIP.mentionedIn, KGD["article/sample-trend"]) in corpus.asserted
-    assert (KGD["id/trade-turnover"], DIP.mentionedIn, None) not in corpus.asserted
+    assert (mention, RDF.type, DIP.Mention) in said(corpus)
+    assert (mention, OA.hasBody, KGD["id/russia"]) in said(corpus)
+    assert (KGD["id/russia"], DIP.mentionedIn, KGD["article/sample-trend"]) in said(corpus)
+    assert (KGD["id/trade-turnover"], DIP.mentionedIn, None) not in said(corpus)
 
 
 def test_mention_of_a_node_from_another_file_at_text_start_has_no_prefix(corpus: Corpus) -> None:
     mention = KGD["mention/sample-trend/baku/1"]
     assert position(corpus, mention) == (0, len("БАКУ"))
     selector = KGD["mention/sample-trend/baku/1/quote"]
-    assert (selector, OA.prefix, None) not in corpus.asserted
-    assert corpus.asserted.value(selector, OA.suffix) == Literal(TEXT[4:36])
+    assert (selector, OA.prefix, None) not in said(corpus)
+    assert said(corpus).value(selector, OA.suffix) == Literal(TEXT[4:36])
 
 
 def test_external_graph_holds_wikidata_links_and_background_facts(corpus: Corpus) -> None:
-    ext, asserted = corpus.external, corpus.asserted
+    ext, asserted, entities = corpus.graphs["external"], said(corpus), corpus.graphs["entities"]
     wd = Namespace("http://www.wikidata.org/entity/")
     assert (KGD["id/russia"], SKOS.exactMatch, wd.Q159) in ext
     assert (KGD["id/baku"], SKOS.exactMatch, wd.Q9248) in ext
@@ -155,26 +164,28 @@ def test_external_graph_holds_wikidata_links_and_background_facts(corpus: Corpus
     assert (fact, RDF.type, PROV.Entity) in ext
     assert (fact, DCTERMS.source, URIRef("https://example.org/cis-2005")) in ext
     assert (fact, DIP.supports, node) in ext
-    assert (node, ORG.member, KGD["id/turkmenistan"]) in ext
+    # what the membership is (its member) is identity; its role is the background fact
+    assert (node, ORG.member, KGD["id/turkmenistan"]) in entities
     assert (node, ORG.role, DIP.AssociateMember) in ext
-    assert (node, None, None) not in asserted
+    assert (node, ORG.role, None) not in asserted
 
 
 def test_counts_sources_and_no_blank_nodes(corpus: Corpus) -> None:
-    assert (corpus.claims, corpus.mentions) == (2, 5)
+    assert (corpus.claims, corpus.mentions) == (3, 5)
     assert corpus.nodes == 11  # 9 + 2 declared, one nested, one external node
     roles = {source.path.name: source.role for source in corpus.sources}
     assert roles == {"sample-trend.yaml": "annotations", "shared-places.yaml": "annotations",
                      "sample-trend.ru.txt": "text"}
     for source in corpus.sources:
         assert source.sha256 == hashlib.sha256(source.path.read_bytes()).hexdigest()
-    for graph in (corpus.asserted, corpus.external):
+    for graph in corpus.data():
         assert not any(isinstance(term, BNode) for triple in graph for term in triple)
 
 
 def test_loading_twice_gives_the_same_graphs(ontology: Graph, corpus: Corpus) -> None:
     again = load_corpus([GOOD], ontology, SCHEMA)
-    for first, second in ((corpus.asserted, again.asserted), (corpus.external, again.external)):
+    assert sorted(corpus.assertions) == sorted(again.assertions)
+    for first, second in zip(corpus.data(), again.data()):
         assert isomorphic(first, second)
         assert sorted(first.serialize(format="nt").splitlines()) == sorted(second.serialize(format="nt").splitlines())
 
@@ -182,7 +193,7 @@ def test_loading_twice_gives_the_same_graphs(ontology: Graph, corpus: Corpus) ->
 def test_base_iri_is_configurable(ontology: Graph) -> None:
     other = load_corpus([GOOD], ontology, SCHEMA, base_iri="http://example.org/kg/")
     assert other.articles == [URIRef("http://example.org/kg/article/sample-trend")]
-    assert (URIRef("http://example.org/kg/id/russia"), RDF.type, DIP.State) in other.asserted
+    assert (URIRef("http://example.org/kg/id/russia"), RDF.type, DIP.State) in other.graphs["entities"]
 
 
 def test_iri_patterns() -> None:
@@ -221,7 +232,7 @@ def load_error(ontology: Graph, path: Path) -> InputError:
 BAD_INPUTS = {
     "yaml-syntax": ("sample-trend.yaml", "  dateline: baku\n", "  dateline: baku: x\n", "YAML syntax error"),
     "unknown-reference": ("sample-trend.yaml", "dip:capital: ashgabat", "dip:capital: ashgabad",
-                          "unknown reference 'ashgabad': declare a node with this id or use a prefixed name"),
+                          "unknown reference 'ashgabad': declare a node with this id, or use a prefixed name; did you mean 'ashgabat'?"),
     "unknown-claim-support": ("sample-trend.yaml", "supports: [turnover-annual]", "supports: [turnover]",
                               "claims.turnover-annual.supports[0]: unknown reference 'turnover'"),
     "quote-not-in-text": ("sample-trend.yaml", 'quote: "рост достиг 21,4%"', 'quote: "рост достиг 21.4%"',
@@ -232,8 +243,8 @@ BAD_INPUTS = {
     "bad-modality": ("sample-trend.yaml", "modality: reported\n    quote: \"рост",
                      "modality: rumoured\n    quote: \"рост",
                      "claims.growth-q1.modality: 'rumoured' is not one of"),
-    "article-extra-key": ("sample-trend.yaml", "  language: ru\n", "  author: someone\n  language: ru\n",
-                          "'author' was unexpected"),
+    "article-extra-key": ("sample-trend.yaml", "  language: ru\n", "  editor: someone\n  language: ru\n",
+                          "'editor' was unexpected"),
     "bad-wikidata": ("sample-trend.yaml", "wikidata: Q159", "wikidata: Q0159", "nodes.russia.wikidata"),
     "unknown-property": ("sample-trend.yaml", "dip:currency: USD", "dip:currencyCode: USD",
                          "unknown property 'dip:currencyCode'"),
@@ -248,7 +259,7 @@ BAD_INPUTS = {
     "negative-duration-text": ("sample-trend.yaml", "dip:periodicity: P1Y", "dip:periodicity: yearly",
                                "expected an ISO 8601 duration"),
     "nested-node-without-type": ("sample-trend.yaml", "{type: time:Instant, time:inXSDDate", "{time:inXSDDate",
-                                 "nodes.q1-2025.time:hasBeginning: a node needs a `type`"),
+                                 "nodes.q1-2025.time:hasBeginning: a nested node needs a `type`"),
     "duplicate-key-in-file": ("sample-trend.yaml", "  trade-turnover:\n", "  ashgabat:\n",
                               "duplicate id 'ashgabat' (first at line"),
 }

@@ -27,13 +27,17 @@ FILES = {"dataset.trig", "graph.ttl", "graph.nt", "graph.jsonld", "void.ttl", "s
 
 
 def named_graphs(path: Path) -> dict[str, Graph]:
-    """The named graphs of a TriG file, by name."""
+    """The named graphs of a TriG file: the fixed ones by name (``sources``), a claim's by its IRI."""
     dataset = Dataset()
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=DeprecationWarning)
         dataset.parse(path, format="trig")
-        graphs = {str(g.identifier).rsplit("/", 1)[-1]: g for g in dataset.graphs() if len(g)}
+        graphs = {str(g.identifier).removeprefix(f"{BASE}graph/"): g for g in dataset.graphs() if len(g)}
     return graphs
+
+
+def claim_graph(claim: str) -> str:
+    return f"{BASE}claim/{ARTICLE}/{claim}/assertion"
 
 
 def edit_annotations(tmp_path: Path, change) -> None:
@@ -54,12 +58,16 @@ def test_build_writes_every_file_and_counts_the_article(tmp_path: Path) -> None:
     summary = build(config(tmp_path))
     out = tmp_path / "build"
     assert {p.name for p in out.iterdir()} == FILES
-    # one article; Russia, Turkmenistan, Ashgabat, Baku, Trend, Putin and the visit; one claim;
-    # four quoted names: России, Туркменистана, Ашхабад, Владимир Путин
-    assert (summary.articles, summary.nodes, summary.claims, summary.mentions) == (1, 7, 1, 4)
+    # one article; Russia, Turkmenistan, Ashgabat, Baku, Trend, Putin and the visit; two claims
+    # (the visit, the capital); four quoted names: России, Туркменистана, Ашхабад, Владимир Путин
+    assert (summary.articles, summary.nodes, summary.claims, summary.mentions) == (1, 7, 2, 4)
     graphs = named_graphs(out / "dataset.trig")
-    assert list(summary.triples) == list(GRAPH_NAMES)
-    assert {name: len(graphs[name]) for name in GRAPH_NAMES} == summary.triples
+    assert list(summary.triples) == [*GRAPH_NAMES, "claims"]
+    assert summary.claim_graphs == 2
+    claims = [claim_graph("putin-arrives"), claim_graph("capital")]
+    assert set(graphs) == {*GRAPH_NAMES, *claims}
+    assert {name: len(graphs[name]) for name in GRAPH_NAMES} == {n: summary.triples[n] for n in GRAPH_NAMES}
+    assert sum(len(graphs[name]) for name in claims) == summary.triples["claims"]
     nt_lines = (out / "graph.nt").read_text(encoding="utf-8").splitlines()
     assert summary.total == len(nt_lines)
     assert summary.inferred > 0
@@ -70,8 +78,8 @@ def test_build_writes_every_file_and_counts_the_article(tmp_path: Path) -> None:
 def test_closure_adds_the_inverse_and_the_chain(tmp_path: Path, built: tuple[dict[str, object], Path]) -> None:
     graphs = named_graphs(built[1] / "dataset.trig")
     # "Ашхабад, столицу Туркменистана": asserted as Turkmenistan's dip:capital, inferred as capitalOf
-    assert (ID.turkmenistan, DIP.capital, ID.ashgabat) in graphs["asserted"]
-    assert (ID.ashgabat, DIP.capitalOf, ID.turkmenistan) not in graphs["asserted"]
+    assert (ID.turkmenistan, DIP.capital, ID.ashgabat) in graphs[claim_graph("capital")]
+    assert (ID.ashgabat, DIP.capitalOf, ID.turkmenistan) not in graphs[claim_graph("capital")]
     assert (ID.ashgabat, DIP.capitalOf, ID.turkmenistan) in graphs["inferred"]
     # the visit is supported by an expected-modality claim, so it has that modality itself
     assert (ID["putin-visit"], DIP.hasModality, DIP.Expected) in graphs["inferred"]
@@ -107,7 +115,8 @@ def test_void_and_provenance_describe_the_build(built: tuple[dict[str, object], 
     sha = hashlib.sha256(yaml_file.read_bytes()).hexdigest()
     used = [s for s in provenance.subjects(DIP.sha256, Literal(sha))]
     assert len(used) == 1 and (URIRef(f"{BASE}build"), PROV.used, used[0]) in provenance
-    assert (graph_iri(BASE, "asserted"), PROV.wasDerivedFrom, used[0]) in provenance
+    assert (graph_iri(BASE, "sources"), PROV.wasDerivedFrom, used[0]) in provenance
+    assert (URIRef(claim_graph("capital")), PROV.wasDerivedFrom, used[0]) in provenance
 
 
 def test_bad_annotation_fails_and_keeps_the_previous_build(built: tuple[dict[str, object], Path], tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def test_build_prints_what_it_did(kg, tmp_path: Path) -> None:
     result = kg("build")
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert "articles: 1" in out and "claims: 1" in out and "mentions: 4" in out
+    assert "articles: 1" in out and "claims: 2 (2 with an assertion graph)" in out and "mentions: 4" in out
     assert "entities and facts: 7" in out and "inferred triples:" in out and "time:" in out
     assert (tmp_path / "build" / "dataset.trig").is_file()
 

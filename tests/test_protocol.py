@@ -15,13 +15,16 @@ from conftest import BASE, MAX_ROWS, SERVER_DATA, kg_serve
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from werkzeug.exceptions import NotAcceptable
 
+from kg.iris import GRAPH_NAMES
 from kg.web.negotiation import choose
 
 DIP = Namespace(BASE + "ontology#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 RUSSIA = URIRef(BASE + "id/russia")
-GRAPHS = {name: BASE + "graph/" + name for name in ("ontology", "asserted", "external", "provenance", "inferred")}
+GRAPHS = {name: BASE + "graph/" + name for name in ("ontology", "entities", "external", "provenance", "inferred")}
+#: the fixed graphs a build holds
+DESCRIBED = {BASE + "graph/" + name for name in GRAPH_NAMES}
 RESULTS = "{http://www.w3.org/2005/sparql-results#}"
 
 LABEL_OF_RUSSIA = f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -167,7 +170,7 @@ def test_service_description_for_tools_and_people(live_server):
     assert (endpoint, SD.feature, SD.UnionDefaultGraph) in graph
     assert (endpoint, SD.resultFormat, URIRef("http://www.w3.org/ns/formats/SPARQL_Results_CSV")) in graph
     names = {str(name) for name in graph.objects(None, SD.name)}
-    assert names == set(GRAPHS.values())
+    assert names == set(GRAPHS.values())  # the graphs the store holds
     comment = " ".join(str(c) for c in graph.objects(endpoint, RDFS.comment))
     assert "2 s" in comment and f"{MAX_ROWS} rows" in comment and "LIMIT" in comment and "OFFSET" in comment
     as_nt = live_server.get("/sparql", headers={"Accept": "application/n-triples"})
@@ -231,11 +234,11 @@ def test_named_graphs_are_queryable_with_graph(live_server):
 
 def test_default_graph_uri_and_named_graph_uri_choose_the_dataset(live_server):
     actors = f"SELECT ?s WHERE {{ ?s a <{DIP.Actor}> }}"
-    asserted_only = live_server.get("/sparql", {"query": actors, "default-graph-uri": GRAPHS["asserted"]})
+    asserted_only = live_server.get("/sparql", {"query": actors, "default-graph-uri": GRAPHS["entities"]})
     assert rows(asserted_only) == []
     inferred = live_server.get("/sparql", {"query": actors, "default-graph-uri": GRAPHS["inferred"]})
     assert {r["s"] for r in rows(inferred)} == {BASE + "id/russia", BASE + "id/turkmenistan", BASE + "id/putin"}
-    both = live_server.post_form("/sparql", {"query": actors, "default-graph-uri": [GRAPHS["asserted"], GRAPHS["inferred"]]})
+    both = live_server.post_form("/sparql", {"query": actors, "default-graph-uri": [GRAPHS["entities"], GRAPHS["inferred"]]})
     assert len(rows(both)) == 3
     named = live_server.get("/sparql", {"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
                                         "named-graph-uri": GRAPHS["external"]})
@@ -295,4 +298,6 @@ def test_kg_serve_builds_first_when_the_build_is_missing(tmp_path):
         assert f"Serving the diplomacy knowledge graph on http://127.0.0.1:{server.port}/" in log
         health = json.loads(server.get("/health").body)
         assert health["triples"] > 0
-        assert set(health["graphs"]) <= set(GRAPHS.values())
+        # the fixed graphs of a build, and one graph per claim of the sample article
+        claims = {f"{BASE}claim/2025-12-11-sample/{c}/assertion" for c in ("putin-arrives", "capital")}
+        assert set(health["graphs"]) - DESCRIBED == claims

@@ -29,9 +29,9 @@ UPDATES = [
     f"DELETE WHERE {{ <{RUSSIA}> ?p ?o }}",
     "DELETE { ?s ?p ?o } INSERT { ?s <urn:test:changed> ?o } WHERE { ?s ?p ?o }",
     "CLEAR ALL",
-    f"DROP GRAPH <{BASE}graph/asserted>",
+    f"DROP GRAPH <{BASE}graph/entities>",
     "CREATE GRAPH <urn:test:new>",
-    f"ADD <{BASE}graph/asserted> TO <urn:test:new>",
+    f"ADD <{BASE}graph/entities> TO <urn:test:new>",
 ]
 
 
@@ -94,7 +94,7 @@ def outbound_queries(port: int) -> list[str]:
         f"SELECT * FROM <{here}/x.ttl> WHERE {{ ?s ?p ?o }}",
         f"SELECT * FROM NAMED <{here}/x.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
         f"LOAD <{here}/x.ttl>",
-        f"LOAD <{here}/x.ttl> INTO GRAPH <{BASE}graph/asserted>",
+        f"LOAD <{here}/x.ttl> INTO GRAPH <{BASE}graph/entities>",
         # SPARQL resolves \\u escapes before parsing, so this is SERVICE too (Oxigraph reads it as a syntax error)
         f"SELECT * WHERE {{ \\u0053ERVICE <{here}/sparql> {{ ?s ?p ?o }} }}",
     ]

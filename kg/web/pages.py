@@ -1,6 +1,6 @@
 """Pages for people: the dataset overview, the SPARQL editor and the named queries.
 
-``/`` shows what the dataset holds; ``/editor`` is Yasgui (vendored under ``kg/static/yasgui``)
+``/`` shows what the dataset holds; ``/editor`` is Yasgui (vendored under ``kg/web/static/yasgui``)
 with every named query in a tab; ``/queries`` lists the named queries and ``/queries/<name>``
 runs one, answering with an HTML table or, by content negotiation, any format ``/sparql`` offers.
 """
