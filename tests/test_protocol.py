@@ -171,6 +171,8 @@ def test_service_description_for_tools_and_people(live_server):
     assert (endpoint, SD.resultFormat, URIRef("http://www.w3.org/ns/formats/SPARQL_Results_CSV")) in graph
     names = {str(name) for name in graph.objects(None, SD.name)}
     assert names == set(GRAPHS.values())  # the graphs the store holds
+    ontology_entry = graph.value(predicate=SD.name, object=URIRef(GRAPHS["ontology"]))
+    assert "ontology" in str(graph.value(ontology_entry, RDFS.comment))
     comment = " ".join(str(c) for c in graph.objects(endpoint, RDFS.comment))
     assert "2 s" in comment and f"{MAX_ROWS} rows" in comment and "LIMIT" in comment and "OFFSET" in comment
     as_nt = live_server.get("/sparql", headers={"Accept": "application/n-triples"})

@@ -1,8 +1,9 @@
 """The SPARQL Service Description, from the Turtle files in ``kg/web/data/``.
 
 ``service-description.ttl`` holds the constant part; ``sd-named-graph.ttl`` is added once per named
-graph of the store (``<urn:kg:graph>`` its IRI, ``<urn:kg:graph-entry>`` a blank node), and
-``sd-union.ttl`` when the default graph is their union. In the files, ``<urn:kg:endpoint>``
+graph of the store (``<urn:kg:graph>`` its IRI, ``<urn:kg:graph-entry>`` a blank node), with the
+comment ``sd-graph-comments.ttl`` gives a graph of that IRI, and ``sd-union.ttl`` when the default
+graph is their union. In the files, ``<urn:kg:endpoint>``
 stands for the endpoint's URL, ``<urn:kg:base/…>`` for an IRI under the base IRI, and
 ``{QUERY_TIMEOUT}`` (and the other limits) inside literals for the configured values.
 """
@@ -55,10 +56,15 @@ def service_description(endpoint: str, base: str, limits: Mapping[str, Any], gra
     parts: list[tuple[str, dict[str, Node]]] = [("service-description.ttl", {})]
     if union_default_graph:
         parts.append(("sd-union.ttl", {}))
-    parts += [("sd-named-graph.ttl", {"urn:kg:graph": URIRef(iri), "urn:kg:graph-entry": BNode()})
-              for iri in sorted(graphs)]
+    entries = {iri: BNode() for iri in sorted(graphs)}
+    parts += [("sd-named-graph.ttl", {"urn:kg:graph": URIRef(iri), "urn:kg:graph-entry": entry})
+              for iri, entry in entries.items()]
     for name, values in parts:
         values = {_ENDPOINT: URIRef(endpoint), **values}
         for triple in _template(name):
             out.add(tuple(substitute(term, values) for term in triple))  # type: ignore[arg-type]
+    for graph, predicate, comment in _template("sd-graph-comments.ttl"):
+        entry = entries.get(str(substitute(graph, {})))
+        if entry is not None:
+            out.add((entry, predicate, comment))
     return out
