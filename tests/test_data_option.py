@@ -64,7 +64,7 @@ def test_the_pages_say_what_is_missing(data_server):
     home = data_server.get("/")
     assert home.status == 200
     assert "no ontology graph" in home.text and "no VoID description" in home.text
-    assert "3 triples are in the default graph" in home.text
+    assert "3 triples are in the default graph" in home.text and "(default graph)" in home.text
     ontology = data_server.get("/ontology.ttl", headers={"Accept": "text/plain"})
     assert ontology.status == 404 and "no ontology graph" in ontology.text
     void = data_server.get("/.well-known/void")

@@ -29,6 +29,8 @@ from kg.errors import (
 from kg.query import formats, guard
 
 _POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
+#: graphs named at most in the message that refuses a foreign graph
+_LISTED = 12
 #: longest parser message passed on (Oxigraph lists every character class it expected)
 _MAX_MESSAGE = 300
 
@@ -88,8 +90,10 @@ class Executor:
                              ("named-graph-uri", request.named_graph_uris)):
             for iri in iris:
                 if iri not in self.graph_names():
-                    known = ", ".join(sorted(self.graph_names())) or "none"
-                    raise QueryRefused(f"{source} <{iri}> is not a graph of this dataset; the graphs are {known}")
+                    names = sorted(self.graph_names())
+                    known = ", ".join(names[:_LISTED]) or "none"
+                    more = f" … ({len(names)} in all; GRAPH ?g lists them)" if len(names) > _LISTED else ""
+                    raise QueryRefused(f"{source} <{iri}> is not a graph of this dataset; the graphs are {known}{more}")
 
     def _evaluate(self, request: Request) -> Any:
         options: dict[str, Any] = {"base_iri": request.base_iri}

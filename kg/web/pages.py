@@ -24,6 +24,8 @@ from kg.web.linked_data import base_iri, state
 from kg.web.protocol import negotiate_forms
 
 bp = Blueprint("ui", __name__)
+#: graphs the overview lists one by one (a build has one graph per claim besides the fixed ones)
+LISTED_GRAPHS = 30
 
 
 def named_queries() -> list[Any]:
@@ -57,10 +59,14 @@ def home() -> str:
     linker.labels = class_labels
     classes = [{"term": linker.term(c), "name": linker.compact(str(c)), "count": n} for c, n in class_counts.items()]
 
+    listed = sorted(state().graph_triples.items())
     graphs = [
-        {"term": linker.term(URIRef(iri)), "iri": iri, "triples": count}
-        for iri, count in sorted(state().graph_triples.items())
+        {"text": linker.term(URIRef(iri)).text if iri else "(default graph)", "iri": iri, "triples": count}
+        for iri, count in listed[:LISTED_GRAPHS]
     ]
+    rest = listed[LISTED_GRAPHS:]
+    if rest:
+        graphs.append({"text": f"… and {len(rest)} more graphs", "iri": "", "triples": sum(n for _, n in rest)})
 
     articles: dict[Any, dict[str, Any]] = {}
     for row in rows(run(engine, "articles")):
