@@ -28,4 +28,4 @@ test: setup browser
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf build build.rejected $(VENV)
+	rm -rf build build.rejected .build.* $(VENV)

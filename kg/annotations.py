@@ -43,6 +43,8 @@ class Corpus:
     graphs: dict[str, Graph]
     #: one graph per claim: its assertion graph IRI -> what the claim asserts
     assertions: dict[URIRef, Graph] = field(default_factory=dict)
+    #: the files each assertion graph comes from (its annotation file and article text)
+    origins: dict[URIRef, tuple[Path, ...]] = field(default_factory=dict)
     sources: list[SourceFile] = field(default_factory=list)
     articles: list[URIRef] = field(default_factory=list)
     nodes: int = 0
@@ -131,7 +133,7 @@ class _FileLoader:
         article = self.articles.write(data["article"]) if "article" in data else None
         if article is not None:
             self.corpus.articles.append(article.iri)
-            self.corpus.sources.append(SourceFile(article.text_path, _sha256(article.text_path), "text"))
+            self.corpus.sources.append(SourceFile(article.text_path, self.articles.sha256, "text"))
         for node_id, node in data.get("nodes", {}).items():
             self.held[node_id] = Graph()
             self.nodes.node(node_id, node, ("nodes", node_id), self.held[node_id])
@@ -146,6 +148,9 @@ class _FileLoader:
             self.corpus.graphs["external"].add((iri, SKOS.exactMatch, WD[qid]))
         for claim_id, claim in data.get("claims", {}).items():
             self.claims.write(claim_id, claim)
+        if article is not None:
+            for graph in self.corpus.assertions.keys() - self.corpus.origins.keys():
+                self.corpus.origins[graph] = (self.doc.path, article.text_path)
         self._check_covered()
         self.corpus.nodes += self.nodes.count
         self.corpus.claims += len(self.claims.claims)

@@ -16,6 +16,7 @@ from rdflib import DCTERMS, RDF, XSD, Graph, Literal, URIRef
 from kg.iris import DIP, OA, SCHEMA, article_iri, mention_iri, target_iris
 from kg.nodes import NodeWriter
 from kg.textquote import QuoteNotFound, Span, find_quote
+from kg.texts import read_article_text
 from kg.yamlsource import DocPath, YamlDoc
 
 
@@ -50,6 +51,8 @@ class ArticleWriter:
         self.article: Article | None = None
         self.mention_counts: dict[str, int] = {}
         self.mentions = 0
+        #: the sha256 of the article text file, once read
+        self.sha256 = ""
 
     def write(self, meta: dict[str, Any]) -> Article:
         """Write the article's metadata and text; return it.
@@ -62,7 +65,7 @@ class ArticleWriter:
                                  f"{self.doc.path.stem!r} (rename the file or fix the id)")
         text_path = self.doc.path.parent / meta["text"]
         try:
-            text = text_path.read_text(encoding="utf-8-sig")
+            text, self.sha256 = read_article_text(text_path)
         except FileNotFoundError as exc:
             raise self.doc.error(path + ("text",), f"text file not found: {text_path}") from exc
         except (OSError, UnicodeDecodeError) as exc:

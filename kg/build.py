@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,8 @@ from rdflib import RDF, Graph, URIRef
 
 from kg import paths
 from kg.annotations import SourceFile, load_corpus
+from kg.build_folder import FolderLock, locked
+from kg.build_folder import remove as remove_folder
 from kg.errors import DataError, InputError
 from kg.iris import DEFAULT_BASE_IRI, GRAPH_NAMES, graph_iri
 from kg.metadata import provenance, void
@@ -46,6 +47,8 @@ class BuildSummary:
     #: triples in the union of the named graphs
     total: int = 0
     seconds: float = 0.0
+    #: seconds per step: load, derive, reason, validate, write (canonical forms and serialisations)
+    timings: dict[str, float] = field(default_factory=dict)
     out_dir: Path | None = None
 
     @property
@@ -62,7 +65,7 @@ class BuildSummary:
             f"mentions: {self.mentions}",
             f"triples: {self.total} ({graphs})",
             f"inferred triples: {self.inferred}",
-            f"time: {self.seconds:.1f} s",
+            f"time: {self.seconds:.1f} s (" + ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items()) + ")",
             f"written to: {self.out_dir}",
         ]
 
@@ -114,17 +117,21 @@ def load_shapes(folder: Path, scope: str = "all") -> Graph:
 def check(
     ontology: Graph, shapes: Graph, data: Sequence[Graph], shapes_source: Path | None = None,
     claim_shapes: Graph | None = None, assertions: Mapping[URIRef, Graph] | None = None,
+    timings: dict[str, float] | None = None,
 ) -> tuple[Graph, ShaclReport]:
     """Close *data* under OWL RL with *ontology*, then validate the data and the closure.
 
     :param shapes: the shapes that hold on the union of *data*
     :param claim_shapes: the shapes that hold within each of *assertions* (checked apart)
     :param shapes_source: where the shapes come from, for error messages
+    :param timings: receives the seconds spent reasoning (``reason``) and validating (``validate``)
 
     :returns: the inferred triples and the SHACL report
     :raises DataError: when the data is inconsistent with the ontology
     """
+    clock = time.perf_counter()
     inferred = close(ontology, data)
+    reasoned = time.perf_counter()
     merged = Graph()
     for graph in (*data, inferred):
         merged += graph
@@ -134,6 +141,8 @@ def check(
         for s, p, o in merged.triples((None, RDF.type, None)):
             types.add((s, p, o))
         report = merge(report, validate_claims(assertions, types, claim_shapes, ontology))
+    if timings is not None:
+        timings.update(reason=reasoned - clock, validate=time.perf_counter() - reasoned)
     return inferred, report
 
 
@@ -160,6 +169,18 @@ def rejected_dir(out_dir: Path) -> Path:
 
 
 def build(config: Mapping[str, Any] | None = None) -> BuildSummary:
+    """Build the dataset and write it to the build folder, holding the folder's lock throughout.
+
+    :param config: the keys of :mod:`kg.paths` (``DATA_DIR`` may be a list), ``BASE_IRI``
+    :raises BuildBusy: another build is writing the same build folder (exit code 4)
+    :raises InputError: an input could not be read (exit code 2)
+    :raises DataError: the data is inconsistent or does not conform to the shapes (exit code 1)
+    """
+    with locked(paths.build_dir(config)) as lock:
+        return _build(config, lock)
+
+
+def _build(config: Mapping[str, Any] | None, lock: FolderLock) -> BuildSummary:
     """Build the dataset and write it to the build folder.
 
     :param config: the keys of :mod:`kg.paths` (``DATA_DIR`` may be a list), ``BASE_IRI``
@@ -177,10 +198,14 @@ def build(config: Mapping[str, Any] | None = None) -> BuildSummary:
     shapes, claim_shapes = load_shapes(shapes_dir, "union"), load_shapes(shapes_dir, "claim")
     template = load_rdf(paths.locate("DATASET", config), "turtle", base)
     corpus = load_corpus(data_dirs(config), ontology, paths.schema_file(config), base)
-    rules_dir = paths.locate("RULES_DIR", config)
-    rules = load_rules(rules_dir)
+    timings = {"load": time.perf_counter() - started}
+    rules = load_rules(paths.locate("RULES_DIR", config))
+    clock = time.perf_counter()
     derived = derive(rules, corpus.named(base))
-    inferred, report = check(ontology, shapes, [*corpus.data(), derived], shapes_dir, claim_shapes, corpus.assertions)
+    timings["derive"] = time.perf_counter() - clock
+    inferred, report = check(ontology, shapes, [*corpus.data(), derived], shapes_dir, claim_shapes,
+                             corpus.assertions, timings)
+    clock = time.perf_counter()
     report_files = {"shacl-report.ttl": turtle(canonical(report.graph)), "shacl-report.txt": format_report(report)}
     if not report.conforms:
         rejected = rejected_dir(out_dir)
@@ -197,7 +222,7 @@ def build(config: Mapping[str, Any] | None = None) -> BuildSummary:
         "ontology": ontology,
         **{name: canonical(graph) for name, graph in corpus.graphs.items()},
         "derived": canonical(derived),
-        "provenance": provenance(base, used, paths.home(config), sorted(corpus.assertions)),
+        "provenance": provenance(base, used, paths.home(config), corpus.origins),
         "inferred": canonical(inferred),
     }
     graphs = {name: graphs[name] for name in GRAPH_NAMES}
@@ -206,8 +231,9 @@ def build(config: Mapping[str, Any] | None = None) -> BuildSummary:
     sizes = {name: len(text.encode("utf-8")) for name, text in files.items()}
     files["void.ttl"] = turtle(void(base, template, graphs, assertions, corpus.articles, sizes))
     files.update(report_files)
-    write_atomically(out_dir, files, lambda tmp: write_store(tmp / STORE_DIR, tmp / "dataset.trig"))
-    shutil.rmtree(rejected_dir(out_dir), ignore_errors=True)
+    write_atomically(out_dir, files, lambda tmp: write_store(tmp / STORE_DIR, tmp / "dataset.trig"), lock=lock)
+    remove_folder(rejected_dir(out_dir))
+    timings["write"] = time.perf_counter() - clock
     union = Graph()
     for graph in (*graphs.values(), *assertions.values()):
         union += graph
@@ -215,7 +241,7 @@ def build(config: Mapping[str, Any] | None = None) -> BuildSummary:
     counts["claims"] = sum(len(graph) for graph in assertions.values())
     return BuildSummary(
         articles=len(corpus.articles), nodes=corpus.nodes, claims=corpus.claims, mentions=corpus.mentions,
-        triples=counts, total=len(union), claim_graphs=len(assertions),
+        triples=counts, total=len(union), claim_graphs=len(assertions), timings=timings,
         seconds=time.perf_counter() - started, out_dir=out_dir,
     )
 

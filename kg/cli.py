@@ -1,12 +1,15 @@
 """The ``kg`` command (also ``python -m kg``): build, validate, query and serve the graph.
 
 Results go to standard output, errors to standard error as ``Error: file:line: message``.
-Exit codes: 0 ok, 1 the data does not conform or is inconsistent, 2 an input could not be read.
+Exit codes: 0 ok, 1 the data does not conform or is inconsistent, 2 an input could not be read,
+3 memory ran out or the program failed (an internal error), 4 another build holds the build folder,
+130 interrupted.
 """
 
 from __future__ import annotations
 
 import os
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +18,7 @@ import click
 from kg import paths
 from kg.build import build as run_build
 from kg.build import is_stale
-from kg.errors import KGError, QueryError
+from kg.errors import InternalError, KGError, QueryError
 from kg.query.engine import decode_reply
 from kg.query.executor import Request
 from kg.query.formats import TERMS
@@ -29,15 +32,56 @@ from kg.tables import FORMATS, GRAPH_MEDIA, RESULT_MEDIA, to_table
 from kg.validate import validate_files
 
 
+def _internal_error(exc: BaseException, command: str) -> InternalError:
+    """Describe a failure of the program itself, naming where it happened (the innermost frame).
+
+    :param command: the subcommand that failed
+    """
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {frames[-1].filename}:{frames[-1].lineno} in {frames[-1].name}" if frames else ""
+    detail = str(exc).splitlines()[0] if str(exc) else ""
+    return InternalError(
+        f"internal error in `kg {command}`: {type(exc).__name__}{': ' + detail if detail else ''}{where}; "
+        "the program failed on this input: please report it with the command and the input "
+        "(KG_DEBUG=1 prints the traceback)"
+    )
+
+
+def _out_of_memory(command: str) -> InternalError:
+    """Say that memory ran out in *command* and what can be done."""
+    return InternalError(
+        f"out of memory in `kg {command}`: it needed more memory than this process may use; "
+        "free memory or raise the limit (ulimit -v, the container's memory limit), or build fewer articles at once"
+    )
+
+
 class KGGroup(click.Group):
-    """A click group that reports our errors as ``Error: …`` with the error's exit code."""
+    """A click group that reports our errors as ``Error: …`` with the error's exit code.
+
+    Running out of memory and failures of the program itself exit with code 3 and a one-line
+    message (never a traceback, which ``KG_DEBUG=1`` restores); an interrupt exits with 130.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
+        failure: KGError
         try:
             return super().invoke(ctx)
         except KGError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
+            failure = exc
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except MemoryError:
+            # leaving this block frees the frames that held the memory, so the message can be printed
+            failure = _out_of_memory(ctx.invoked_subcommand or "")
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # noqa: BLE001 - the last resort: a message and exit code 3, not a traceback
+            if os.environ.get("KG_DEBUG"):
+                traceback.print_exc()
+            failure = _internal_error(exc, ctx.invoked_subcommand or "")
+        click.echo(f"Error: {failure}", err=True)
+        ctx.exit(failure.exit_code)
 
 
 @click.group(cls=KGGroup)
@@ -56,6 +100,22 @@ def build(data_dirs: tuple[Path, ...], out: Path | None, base_iri: str | None) -
     summary = run_build({"DATA_DIR": list(data_dirs), "BUILD_DIR": out, "BASE_IRI": base_iri})
     for line in summary.lines():
         click.echo(line)
+
+
+@main.command()
+@click.option("--articles", "count", type=click.IntRange(min=1), required=True, help="How many articles to write.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The folder to write the corpus into (created; build it with kg build --data DIR).")
+@click.option("--seed", type=int, default=1, show_default=True, help="The seed: the same seed gives the same files.")
+def synth(count: int, out: Path, seed: int) -> None:
+    """Write a synthetic corpus of COUNT articles in the annotation format, for scale tests.
+
+    Example: kg synth --articles 100 --out /tmp/corpus && kg build --data /tmp/corpus --out /tmp/build
+    """
+    from kg.synth import Generator
+
+    files = Generator(count, seed).write(out)
+    click.echo(f"wrote {files} files ({count} articles and their texts, and the shared entities) to {out}")
 
 
 @main.command()

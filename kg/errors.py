@@ -76,3 +76,15 @@ class QueryBusy(QueryLimitExceeded):
 
 class EngineFailure(KGError):
     """The engine failed on a query for a reason of ours (a crash, a bug): logged, answered 500."""
+
+
+class InternalError(KGError):
+    """A failure that is not the input's fault: memory ran out, or the program itself failed. Exit code 3."""
+
+    exit_code = 3
+
+
+class BuildBusy(KGError):
+    """Another build is writing the same build folder. Exit code 4."""
+
+    exit_code = 4

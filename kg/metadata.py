@@ -65,7 +65,8 @@ def source_names(sources: Sequence[SourceFile], home: Path) -> dict[Path, str]:
     return names
 
 
-def provenance(base: str, sources: Sequence[SourceFile], home: Path, claim_graphs: Sequence[URIRef] = ()) -> Graph:
+def provenance(base: str, sources: Sequence[SourceFile], home: Path,
+               claim_graphs: Mapping[URIRef, Sequence[Path]] | None = None) -> Graph:
     """The build as a ``prov:Activity`` that used every source file and generated the named graphs.
 
     Each file is ``{base}source/<path under home>`` with its role (``dcterms:type``) and
@@ -73,7 +74,7 @@ def provenance(base: str, sources: Sequence[SourceFile], home: Path, claim_graph
     external and claim graphs from the annotation and text files, the derived graph from the rules
     and those, the inferred graph from the ontology and the data.
 
-    :param claim_graphs: the claims' assertion graphs (each derived from the annotation files)
+    :param claim_graphs: the claims' assertion graphs, each with the files it comes from
     """
     graph = Graph()
     graph.bind("prov", PROV)
@@ -85,8 +86,9 @@ def provenance(base: str, sources: Sequence[SourceFile], home: Path, claim_graph
         graph.add((activity, PROV.endedAtTime, _timestamp(when)))
     names = source_names(sources, home)
     by_role: dict[str, list[URIRef]] = {}
+    by_path: dict[Path, URIRef] = {}
     for source in sources:
-        iri = URIRef(f"{base}source/{names[source.path]}")
+        iri = by_path[source.path] = URIRef(f"{base}source/{names[source.path]}")
         by_role.setdefault(source.role, []).append(iri)
         graph.add((activity, PROV.used, iri))
         graph.add((iri, RDF.type, PROV.Entity))
@@ -102,7 +104,7 @@ def provenance(base: str, sources: Sequence[SourceFile], home: Path, claim_graph
         graph_iri(base, "external"): by_role.get("annotations", []),
         graph_iri(base, "derived"): by_role.get("rules", []) + data,
         graph_iri(base, "inferred"): [graph_iri(base, "ontology"), *data],
-        **{claim: annotated for claim in claim_graphs},
+        **{claim: [by_path[p] for p in files] for claim, files in (claim_graphs or {}).items()},
     }
     for named, origins in derived.items():
         graph.add((named, PROV.wasGeneratedBy, activity))

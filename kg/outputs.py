@@ -1,25 +1,25 @@
-"""The build's files: the dataset in TriG, the union in Turtle, N-Triples and JSON-LD, and the
-atomic swap of the build folder.
+"""The build's files: the dataset in TriG, the union in Turtle, N-Triples and JSON-LD, and their
+atomic swap into the build folder.
 
 The same graphs give byte-identical files whatever the process's hash seed: blank nodes get
-labels computed from the graph's content, N-Triples lines are sorted, JSON-LD node lists and
-value arrays are sorted, and Turtle/TriG come from rdflib's Turtle serializer, which orders
-subjects and predicates.
+labels computed from the graph's content (RDFC-1.0, by Oxigraph), N-Triples lines are sorted,
+JSON-LD node lists and value arrays are sorted, and Turtle/TriG come from rdflib's Turtle
+serializer, which orders subjects and predicates.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import shutil
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import XSD, BNode, Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
+from kg.build_folder import FolderLock, staged
 
 
 def _decimal_form(term: Node) -> Node:
@@ -31,18 +31,53 @@ def _decimal_form(term: Node) -> Node:
     return term
 
 
+def _blank_labels(triples: list[tuple[Node, Node, Node]]) -> list[tuple[Node, Node, Node]]:
+    """Relabel the blank nodes of *triples* (each has one) by their content, with RDFC-1.0.
+
+    Oxigraph canonicalises a copy in which every other term stands for itself as ``urn:kg:term:<i>``
+    (numbered in sorted order, so nothing is lost in translation). The labels are prefixed with a
+    digest of the canonical triples and the terms, so that graphs with different blank-node parts
+    get different labels and stay apart in a union.
+    """
+    terms = sorted({t for triple in triples for t in triple if not isinstance(t, BNode)}, key=lambda t: t.n3())
+    stand_in = {term: ox.NamedNode(f"urn:kg:term:{i}") for i, term in enumerate(terms)}
+    blanks: dict[Node, ox.BlankNode] = {}
+
+    def to_ox(term: Node) -> Any:
+        return blanks.setdefault(term, ox.BlankNode()) if isinstance(term, BNode) else stand_in[term]
+
+    dataset = ox.Dataset(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    lines = sorted(str(quad) for quad in dataset)
+    digest = hashlib.sha256("\n".join(lines + [t.n3() for t in terms]).encode("utf-8")).hexdigest()[:12]
+    back = {value.value: term for term, value in stand_in.items()}
+
+    def from_ox(term: Any) -> Node:
+        return BNode(f"b{digest}{term.value}") if isinstance(term, ox.BlankNode) else back[term.value]
+
+    return [(from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)) for q in dataset]
+
+
 def canonical(graph: Graph) -> Graph:
     """Return a copy of *graph* whose blank node labels depend only on its content.
 
-    Whole decimals get the lexical form with ``.0`` that Turtle's short form has, so the
-    Turtle, N-Triples and JSON-LD files hold the same terms. Prefix bindings are kept.
+    Only the triples with a blank node are canonicalised (RDFC-1.0, see :func:`_blank_labels`);
+    the others are copied as they are. Whole decimals get the lexical form with ``.0`` that
+    Turtle's short form has, so the Turtle, N-Triples and JSON-LD files hold the same terms.
+    Prefix bindings are kept.
     """
     out = Graph()
     for prefix, namespace in graph.namespaces():
         out.bind(prefix, namespace, override=True, replace=True)
-    has_bnodes = any(isinstance(term, BNode) for triple in graph for term in triple)
-    for s, p, o in to_canonical_graph(graph) if has_bnodes else graph:
-        out.add((s, p, _decimal_form(o)))
+    blank = []
+    for s, p, o in graph:
+        if isinstance(s, BNode) or isinstance(o, BNode):
+            blank.append((s, p, o))
+        else:
+            out.add((s, p, _decimal_form(o)))
+    if blank:
+        for s, p, o in _blank_labels(blank):
+            out.add((s, p, _decimal_form(o)))
     return out
 
 
@@ -108,35 +143,20 @@ def serialize(graphs: Mapping[URIRef, Graph]) -> dict[str, str]:
     }
 
 
-def write_atomically(out_dir: Path, files: Mapping[str, str], fill: Callable[[Path], None] | None = None) -> None:
-    """Write *files* (name -> text) as *out_dir*, replacing the old folder only once all are written.
+def write_atomically(out_dir: Path, files: Mapping[str, str], extra: Callable[[Path], None] | None = None,
+                     lock: FolderLock | None = None) -> None:
+    """Write *files* (name -> text) as *out_dir*, switching to the new folder only once all are written.
 
-    :param fill: called with the temporary folder once the files are in it, to add more (the store)
+    The files go to a temporary folder beside *out_dir*; then ``extra`` (if given) is called with
+    that folder to write more into it (a store, say); then *out_dir*, a symbolic link, is switched
+    onto it in one rename (see :mod:`kg.build_folder`). If anything fails before the switch, or
+    the process is killed at any point, *out_dir* still shows the previous complete outputs.
 
-    The files go to a temporary folder beside *out_dir*; then the old folder is renamed away,
-    the new one renamed into place and the old one deleted. If anything fails before the swap,
-    *out_dir* is left as it was.
+    :param lock: the lock of *out_dir* if the caller holds it (else it is taken here)
+    :raises BuildBusy: when another build holds the lock of *out_dir*
     """
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    old = out_dir.with_name(f".{out_dir.name}.old")
-    try:
+    with staged(out_dir, lock) as tmp:
         for name, text in files.items():
             (tmp / name).write_bytes(text.encode("utf-8"))
-        if fill is not None:
-            fill(tmp)
-        tmp.chmod(0o755)
-        if old.exists():
-            shutil.rmtree(old)
-        if out_dir.exists():
-            out_dir.rename(old)
-        try:
-            tmp.rename(out_dir)
-        except OSError:
-            if old.exists() and not out_dir.exists():
-                old.rename(out_dir)
-            raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    shutil.rmtree(old, ignore_errors=True)
-
+        if extra is not None:
+            extra(tmp)

@@ -17,6 +17,11 @@ from kg.errors import InputError
 #: a position in a document: mapping keys (str) and list indices (int)
 DocPath = tuple[str | int, ...]
 
+#: the largest annotation file read, in bytes (a thousand-node file is about 0.1 MB)
+MAX_FILE_BYTES = 16 * 1024 * 1024
+#: the deepest nesting of mappings and lists accepted (annotation files need fewer than ten levels)
+MAX_DEPTH = 64
+
 
 def dotted(path: DocPath) -> str:
     """Render *path* as ``claims.turnover.supports[0]``."""
@@ -45,6 +50,58 @@ class YamlDoc:
         """Build an :class:`InputError` for *path*: ``file:line: dotted.path: message``."""
         prefix = f"{dotted(path)}: " if path else ""
         return InputError(prefix + message, self.path, self.line(path))
+
+
+class _Refused(Exception):
+    """A YAML construct that annotation files do not accept (an alias, an anchor, deep nesting)."""
+
+    def __init__(self, message: str, event: yaml.Event) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = event.start_mark.line + 1 if event.start_mark else None
+
+
+_NO_ALIASES = "annotation files do not use anchors and aliases"
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """The safe loader without anchors and aliases, and with nesting at most :data:`MAX_DEPTH` deep.
+
+    Aliases are what lets a few kilobytes of YAML stand for gigabytes of values; annotation
+    files do not need them, so every node is written out where it is used.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(f"the alias *{event.anchor} is not accepted: {_NO_ALIASES}; "
+                           "write the value out in full where it is used", event)
+        if getattr(event, "anchor", None) is not None:
+            raise _Refused(f"the anchor &{event.anchor} is not accepted: {_NO_ALIASES}; "
+                           "remove it and write the value out in full wherever it is used", event)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Refused(f"the values are nested more than {MAX_DEPTH} levels deep: "
+                           "flatten them (declare nested nodes as nodes of their own)", event)
+        try:
+            node: yaml.Node | None = super().compose_node(parent, index)
+            return node
+        finally:
+            self.depth -= 1
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """Compose the single document of *text* with :class:`_BoundedLoader`."""
+    loader = _BoundedLoader(text)
+    try:
+        node: yaml.Node | None = loader.get_single_node()
+        return node
+    finally:
+        loader.dispose()
 
 
 class _Builder:
@@ -91,15 +148,25 @@ def load_yaml(path: Path) -> YamlDoc:
     Mapping keys are kept as written (``no`` stays the text ``no``); values get the
     usual YAML types (dates, integers, floats …).
 
-    :raises InputError: for unreadable files, YAML syntax errors and duplicate keys
+    Anchors and aliases are refused, and so are files over :data:`MAX_FILE_BYTES` and values
+    nested more than :data:`MAX_DEPTH` levels, so that a small file cannot take much memory or time.
+
+    :raises InputError: for unreadable or too large files, YAML syntax errors, anchors, aliases
+        and duplicate keys
     """
     doc = YamlDoc(path, None)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(f"the file has {size} bytes, more than the {MAX_FILE_BYTES} an annotation file may "
+                             "have: split it into several files (nodes may be declared in any of them)", path)
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the file: {exc}", path) from exc
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = _compose(text)
+    except _Refused as exc:
+        raise InputError(exc.message, path, exc.line) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

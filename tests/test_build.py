@@ -189,7 +189,7 @@ def test_failed_write_leaves_the_previous_folder(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         write_atomically(out, {"a.txt": "second", "missing/b.txt": "no such folder"})
     assert (out / "a.txt").read_text() == "first"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".build.lock", ".build.v1", "build"]
 
 
 def test_shapes_pyshacl_refuses_stop_the_build_naming_the_folder(tmp_path: Path) -> None:
