@@ -163,7 +163,7 @@ class _FileLoader:
         for node_id, facts in self.held.items():
             if len(facts) and node_id not in self.claims.covered:
                 path = ("nodes", node_id)
-                what = ", ".join(sorted({self.nodes.vocab.name(p) for _, p, _ in facts}))
+                what = ", ".join(sorted({self.nodes.vocab.name(URIRef(str(p))) for _, p, _ in facts}))
                 raise self.doc.error(
                     path, f"{node_id!r} carries facts ({what}) that no claim of this file asserts: list "
                     f"{node_id!r} under a claim's `supports:`, move the facts under a claim's `asserts:`, "

@@ -7,20 +7,14 @@ line, the server and the tests share them. :func:`build` runs them all.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import time
-import warnings
-import xml.sax
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, Dataset, Graph, URIRef
-from rdflib.exceptions import ParserError
-from rdflib.plugins.parsers.notation3 import BadSyntax
-from rdflib.util import guess_format
+from rdflib import RDF, Graph, URIRef
 
 from kg import paths
 from kg.annotations import SourceFile, load_corpus
@@ -31,6 +25,8 @@ from kg.iris import DEFAULT_BASE_IRI, GRAPH_NAMES, graph_iri
 from kg.metadata import provenance, void
 from kg.outputs import canonical, serialize, turtle, write_atomically
 from kg.per_claim import merge, validate_claims
+from kg.query.store import STORE_DIR, write_store
+from kg.rdfio import load_rdf
 from kg.reasoning import close
 from kg.rules import derive, load_rules
 from kg.shacl import ShaclReport, format_report, validate
@@ -72,53 +68,6 @@ class BuildSummary:
             f"time: {self.seconds:.1f} s (" + ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items()) + ")",
             f"written to: {self.out_dir}",
         ]
-
-
-#: formats that hold named graphs: their quads are read as one graph
-_QUAD_FORMATS = ("trig", "nquads", "trix")
-
-
-def _error_line(exc: Exception) -> int | None:
-    if isinstance(exc, BadSyntax):
-        return exc.lines + 1
-    if isinstance(exc, json.JSONDecodeError):
-        return exc.lineno
-    if isinstance(exc, xml.sax.SAXParseException):
-        return exc.getLineNumber()
-    return None
-
-
-def load_rdf(path: Path, fmt: str | None = None, base: str | None = None) -> Graph:
-    """Parse an RDF file, its format given or guessed from its extension (Turtle by default).
-
-    :param base: the IRI that relative IRIs resolve against (default: the file's own URI)
-
-    :raises InputError: naming the file (and the line, when the parser tells) of a syntax error
-    """
-    fmt = fmt or guess_format(str(path)) or "turtle"
-    graph = Graph()
-    try:
-        with warnings.catch_warnings():  # rdflib's TriG and JSON-LD parsers use its deprecated classes
-            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib(\.|$)")
-            if fmt in _QUAD_FORMATS:
-                dataset = Dataset()
-                dataset.parse(path, format=fmt, publicID=base)
-                for s, p, o, _ in dataset.quads():
-                    graph.add((s, p, o))
-                for prefix, namespace in dataset.namespaces():
-                    graph.bind(prefix, namespace)
-            else:
-                graph.parse(path, format=fmt, publicID=base)
-    except FileNotFoundError as exc:
-        raise InputError("file not found", path) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the file: {exc}", path) from exc
-    except BadSyntax as exc:
-        raise InputError(f"{fmt} syntax error: {exc._why}", path, _error_line(exc)) from exc
-    except (ParserError, SyntaxError, ValueError, xml.sax.SAXException) as exc:
-        # JSONDecodeError is a ValueError, SAXParseException a SAXException
-        raise InputError(f"cannot parse as {fmt}: {exc}", path, _error_line(exc)) from exc
-    return graph
 
 
 def load_ontology(path: Path) -> Graph:
@@ -282,7 +231,7 @@ def _build(config: Mapping[str, Any] | None, lock: FolderLock) -> BuildSummary:
     sizes = {name: len(text.encode("utf-8")) for name, text in files.items()}
     files["void.ttl"] = turtle(void(base, template, graphs, assertions, corpus.articles, sizes))
     files.update(report_files)
-    write_atomically(out_dir, files, lock=lock)
+    write_atomically(out_dir, files, lambda tmp: write_store(tmp / STORE_DIR, tmp / "dataset.trig"), lock=lock)
     remove_folder(rejected_dir(out_dir))
     timings["write"] = time.perf_counter() - clock
     union = Graph()

@@ -18,10 +18,17 @@ import click
 from kg import paths
 from kg.build import build as run_build
 from kg.build import is_stale
-from kg.errors import InternalError, KGError
-from kg.queries import load_dataset, load_queries, run_query
+from kg.errors import InternalError, KGError, QueryError
+from kg.query.engine import decode_reply
+from kg.query.executor import Request
+from kg.query.formats import TERMS
+from kg.query.limits import Limits
+from kg.query.named import load_queries
+from kg.query.oxigraph import OxigraphEngine
+from kg.query.store import STORE_DIR
 from kg.shacl import format_report
-from kg.tables import FORMATS, format_result
+from kg.rdfio import namespaces
+from kg.tables import FORMATS, GRAPH_MEDIA, RESULT_MEDIA, to_table
 from kg.validate import validate_files
 
 
@@ -154,18 +161,33 @@ def _query_text(query: str) -> tuple[str, str]:
 def query(query: str, fmt: str, build_dir: Path | None) -> None:
     """Run QUERY (a named query in queries/, a .rq file, or SPARQL text) on the built graph.
 
-    The default graph is the union of the named graphs. Builds first if the build folder is missing.
+    The query goes through the same checks and limits as on the endpoint (KG_QUERY_TIMEOUT,
+    KG_MAX_ROWS …). The default graph is the union of the named graphs. Builds first if the build
+    folder is missing.
     """
     text, source = _query_text(query)
-    config = {"BUILD_DIR": build_dir}
-    target = paths.build_dir(config) / "dataset.trig"
+    config: dict[str, Any] = {"BUILD_DIR": build_dir}
+    target = paths.build_dir(config) / STORE_DIR
     if not target.exists():
         click.echo(f"{target} is missing: building it first", err=True)
         for line in run_build(config).lines():
             click.echo(line, err=True)
-    dataset = load_dataset(target)
-    result = run_query(dataset, text, source)
-    click.echo(format_result(result, fmt, dataset.namespace_manager), nl=False)
+    settings = {key[3:]: os.environ[key] for key in os.environ if key.startswith("KG_")}
+    engine = OxigraphEngine(target, Limits.from_config({**settings, "QUERY_WORKERS": 1}), union_default_graph=True)
+    names = namespaces()
+    request = Request(text, results_media=RESULT_MEDIA[fmt], graph_media=GRAPH_MEDIA[fmt],
+                      prefixes={prefix: str(namespace) for prefix, namespace in names.namespaces()})
+    try:
+        reply = engine.answer(request)
+    except QueryError as exc:
+        raise QueryError(exc.message, source, exc.line) from None
+    finally:
+        engine.close()
+    if reply.media == TERMS:
+        click.echo(to_table(decode_reply(reply), names), nl=False)
+    else:
+        body = reply.body.decode("utf-8")
+        click.echo(body if body.endswith("\n") else body + "\n", nl=False)
 
 
 @main.command()
@@ -177,13 +199,23 @@ def query(query: str, fmt: str, build_dir: Path | None) -> None:
 @click.option("--build-dir", envvar="KG_BUILD_DIR", type=click.Path(file_okay=False, path_type=Path),
               help="The built dataset. Default: build/.")
 @click.option("--no-build", is_flag=True, help="Serve the build folder as it is, even if older than its sources.")
+@click.option("--data", "data_files", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Serve this RDF file (Turtle, TriG, N-Triples, N-Quads; repeatable) instead of the build: "
+                   "triples go to the default graph, quads keep their graph. A folder holding an Oxigraph "
+                   "store is served as it is.")
+@click.option("--union-default-graph/--no-union-default-graph", default=None,
+              help="Whether the default graph is the union of all graphs. Default: yes for the build "
+                   "(all its data is in named graphs), no for --data.")
 def serve(host: str, port: int, workers: int, threads: int, query_timeout: float | None,
-          build_dir: Path | None, no_build: bool) -> None:
+          build_dir: Path | None, no_build: bool, data_files: tuple[Path, ...],
+          union_default_graph: bool | None) -> None:
     """Serve the graph (SPARQL endpoint, linked data, editor) with gunicorn; build it first if stale."""
     from kg.serve import serve as run_server
 
-    config = {"BUILD_DIR": build_dir, "QUERY_TIMEOUT": query_timeout}
-    if not no_build and is_stale(config):
+    config: dict[str, Any] = {"BUILD_DIR": build_dir, "QUERY_TIMEOUT": query_timeout,
+                              "DATA_FILES": list(data_files) or None, "UNION_DEFAULT_GRAPH": union_default_graph}
+    missing_store = not (paths.build_dir(config) / STORE_DIR).exists()
+    if not data_files and not no_build and (is_stale(config) or missing_store):
         click.echo("The build is missing or older than its sources: building first.")
         for line in run_build(config).lines():
             click.echo(line)

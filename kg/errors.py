@@ -45,6 +45,10 @@ class QueryError(KGError):
     exit_code = 2
 
 
+class QuerySyntaxError(QueryError):
+    """A query that is not SPARQL: the message gives the line and column."""
+
+
 class QueryRefused(QueryError):
     """A query the endpoint will not run: an update, SERVICE, or a graph that is not ours."""
 
@@ -55,6 +59,23 @@ class QueryLimitExceeded(QueryError):
 
 class QueryTimeout(QueryLimitExceeded):
     """A query that ran past the time limit and was stopped."""
+
+
+class ResultNotAcceptable(QueryError):
+    """A result that the format asked for cannot carry (a NUL in XML …); another format can."""
+
+
+class QueryBusy(QueryLimitExceeded):
+    """Every query process stayed busy for longer than a request may wait."""
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message)
+        #: seconds after which the client may try again
+        self.retry_after = retry_after
+
+
+class EngineFailure(KGError):
+    """The engine failed on a query for a reason of ours (a crash, a bug): logged, answered 500."""
 
 
 class InternalError(KGError):

@@ -80,3 +80,8 @@ def graph_iri(base: str, name: str) -> URIRef:
 def dataset_iri(base: str) -> URIRef:
     """IRI of the dataset description (``{base}dataset``)."""
     return URIRef(f"{_base(base)}dataset")
+
+
+def base_iri(base: str) -> str:
+    """The configured base IRI as minted IRIs start: ending in ``/`` or ``#`` (the one place this is decided)."""
+    return _base(base)

@@ -25,7 +25,7 @@ _LOCATIONS: dict[str, tuple[str, str]] = {
     "DATASET": ("KG_DATASET", "data/dataset.ttl"),
     "RULES_DIR": ("KG_RULES_DIR", "rules"),
     "BUILD_DIR": ("KG_BUILD_DIR", "build"),
-    "STATIC_DIR": ("KG_STATIC_DIR", "kg/static"),
+    "STATIC_DIR": ("KG_STATIC_DIR", "kg/web/static"),
 }
 
 

@@ -52,11 +52,11 @@ def validate_claims(assertions: Mapping[URIRef, Graph], types: Graph, shapes: Gr
     for prefix, namespace in report.graph.namespaces():
         graph.bind(prefix, namespace)
     for s, p, o in report.graph:
-        if p == SH.focusNode and o in where:
+        if p == SH.focusNode and isinstance(o, URIRef) and o in where:
             o = where[o][0]
-        elif p == SH.resultMessage:
+        elif p == SH.resultMessage and isinstance(o, Literal):
             focus = report.graph.value(s, SH.focusNode)
-            if focus in where:
+            if isinstance(focus, URIRef) and focus in where:
                 o = Literal(f"{o} (in the claim whose assertion is <{where[focus][1]}>)", lang=o.language)
         graph.add((s, p, o))
     results = read_results(graph, shapes, [ontology, shapes, types])
@@ -71,6 +71,7 @@ def merge(first: ShaclReport, second: ShaclReport) -> ShaclReport:
     graph += first.graph
     node = first.graph.value(predicate=RDF.type, object=SH.ValidationReport)
     other = second.graph.value(predicate=RDF.type, object=SH.ValidationReport)
+    assert node is not None, "a SHACL report has a sh:ValidationReport node"
     for s, p, o in second.graph:
         if s == other:
             if p == SH.result:

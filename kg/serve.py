@@ -3,9 +3,9 @@
 One application is created in the gunicorn master before the workers fork (``preload_app``), so the
 dataset is loaded once and shared by every worker. Each worker serves HTTP with waitress
 (:class:`kg.waitress_worker.WaitressWorker`): requests are read and answers written on an event
-loop, so slow clients hold no thread, and several threads per worker run the application while
-queries run in processes of their own, so a slow query holds one thread while the others keep
-answering.
+loop, so slow clients hold no thread, and several threads per worker run the application. Each
+worker sends its queries to its own pool of query processes (see :mod:`kg.query.pool`), so a slow
+query holds one thread and one query process while the others keep answering.
 """
 
 from __future__ import annotations
@@ -70,6 +70,8 @@ def serve(*, host: str = "127.0.0.1", port: int = 5000, workers: int = 2, thread
         "timeout": int(timeout) + 30,
         "graceful_timeout": 5,
         "when_ready": _announce,
+        # each worker starts its own pool of query processes before it takes requests
+        "post_worker_init": lambda worker: app.extensions["kg"].engine.start(),
         "accesslog": None,
         "loglevel": "warning",
     }

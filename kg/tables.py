@@ -1,5 +1,5 @@
 """Query results as text for the command line: an aligned table for people, or a SPARQL 1.1
-results format (CSV, TSV, JSON, from :mod:`kg.results`).
+results format (CSV, TSV, JSON), which the engine writes.
 
 CONSTRUCT and DESCRIBE results are graphs: Turtle for ``table``, N-Triples for ``csv``/``tsv``,
 JSON-LD for ``json``.
@@ -7,14 +7,19 @@ JSON-LD for ``json``.
 
 from __future__ import annotations
 
-from rdflib import XSD, Graph, Literal, URIRef
+from rdflib import XSD, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Identifier
 
-from kg import results
-from kg.engine import QueryResult
+from kg.query.engine import QueryResult
+from kg.query.formats import TERMS
 
 FORMATS = ("table", "csv", "tsv", "json")
+#: media type the engine answers in, per format, for SELECT/ASK and for CONSTRUCT/DESCRIBE
+RESULT_MEDIA = {"table": TERMS, "csv": "text/csv", "tsv": "text/tab-separated-values",
+                "json": "application/sparql-results+json"}
+GRAPH_MEDIA = {"table": "text/turtle", "csv": "application/n-triples", "tsv": "application/n-triples",
+               "json": "application/ld+json"}
 #: longest cell of a table before it is cut
 MAX_CELL = 80
 #: datatypes shown as their bare lexical form, as Turtle would write them
@@ -50,17 +55,3 @@ def to_table(result: QueryResult, names: NamespaceManager) -> str:
     out = [line(result.variables), "-+-".join("-" * w for w in widths), *(line(r) for r in rows)]
     out.append(f"({len(rows)} row{'' if len(rows) == 1 else 's'})")
     return "\n".join(out) + "\n"
-
-
-def format_result(result: QueryResult, fmt: str, names: NamespaceManager | None = None) -> str:
-    """Render *result* in *fmt*, one of :data:`FORMATS`.
-
-    :param names: prefixes for the table (default: rdflib's core prefixes)
-    """
-    if result.graph is not None:
-        graph: Graph = result.graph
-        return graph.serialize(format={"json": "json-ld", "csv": "nt", "tsv": "nt"}.get(fmt, "turtle"))
-    if fmt == "table":
-        return to_table(result, names or Graph().namespace_manager)
-    text = {"json": results.to_json, "csv": results.to_csv, "tsv": results.to_tsv}[fmt](result)
-    return text if text.endswith("\n") else text + "\n"

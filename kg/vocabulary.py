@@ -85,7 +85,8 @@ class Vocabulary:
 
     def identifying(self, prop: URIRef) -> bool:
         """Tell whether the ontology marks *prop* ``dip:identifying`` (its values say what a thing is)."""
-        return any(value.toPython() is True for value in self.ontology.objects(prop, DIP.identifying))
+        return any(isinstance(value, Literal) and value.toPython() is True
+                   for value in self.ontology.objects(prop, DIP.identifying))
 
     def name(self, iri: URIRef) -> str:
         """Write *iri* as a prefixed name where a prefix of the ontology fits, else in full."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -29,6 +30,7 @@ from ui_fixtures import (  # noqa: F401
     ui_client,
 )
 
+from kg.query.store import STORE_DIR, write_store
 from kg.server import create_app
 
 SERVER_DATA = Path(__file__).resolve().parent / "data" / "server"
@@ -40,9 +42,24 @@ MAX_ROWS = 60
 STARTUP_DEADLINE = 60.0
 
 
+def copy_as_build(source: Path, folder: Path) -> Path:
+    """Copy ``dataset.trig`` and ``void.ttl`` of *source* into *folder* and write their store, as a build would."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("dataset.trig", "void.ttl"):
+        shutil.copyfile(source / name, folder / name)
+    write_store(folder / STORE_DIR, folder / "dataset.trig")
+    return folder
+
+
 @pytest.fixture(scope="session")
-def server_app() -> Flask:
-    return create_app({"TESTING": True, "BUILD_DIR": str(SERVER_DATA), "QUERY_TIMEOUT": QUERY_TIMEOUT,
+def server_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The endpoint's sample as a build folder."""
+    return copy_as_build(SERVER_DATA, tmp_path_factory.mktemp("server-build"))
+
+
+@pytest.fixture(scope="session")
+def server_app(server_build: Path) -> Flask:
+    return create_app({"TESTING": True, "BUILD_DIR": str(server_build), "QUERY_TIMEOUT": QUERY_TIMEOUT,
                        "MAX_ROWS": MAX_ROWS})
 
 
@@ -120,10 +137,10 @@ def kg_serve(options: list[str], env: Mapping[str, str], log_path: Path) -> Iter
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def live_server(server_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """``kg serve`` on the sample at 127.0.0.1, port 0 (the port it reports), 2 workers × 8 threads."""
     options = ["--workers", "2", "--threads", "8", "--query-timeout", str(QUERY_TIMEOUT),
-               "--build-dir", str(SERVER_DATA), "--no-build"]
+               "--build-dir", str(server_build), "--no-build"]
     with kg_serve(options, {"KG_MAX_ROWS": str(MAX_ROWS)}, tmp_path_factory.mktemp("server") / "server.log") as server:
         yield server
 

@@ -23,7 +23,7 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 BASE = "https://w3id.org/diplomacy-kg/"
-FILES = {"dataset.trig", "graph.ttl", "graph.nt", "graph.jsonld", "void.ttl", "shacl-report.ttl", "shacl-report.txt"}
+FILES = {"dataset.trig", "graph.ttl", "graph.nt", "graph.jsonld", "void.ttl", "shacl-report.ttl", "shacl-report.txt", "store"}
 
 
 def named_graphs(path: Path) -> dict[str, Graph]:

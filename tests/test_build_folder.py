@@ -23,6 +23,7 @@ from kg.build import build, is_stale
 from kg.build_folder import lock_file, locked
 from kg.errors import BuildBusy
 from kg.outputs import write_atomically
+from kg.query.store import is_store
 from kg.server import create_app
 
 CRASH_AT_STEP = Path(__file__).resolve().parent / "crash_at_step.py"
@@ -31,9 +32,11 @@ NO_CRASH = 10_000
 
 
 def folder_files(folder: Path) -> dict[str, str]:
-    """Every file under *folder* (followed if it is a link) by relative path, with its text."""
-    return {str(p.relative_to(folder)): p.read_text(encoding="utf-8")
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file under *folder* (followed if it is a link) by relative path, with its text; an
+    Oxigraph store (binary, and different from build to build) is left out."""
+    stores = [p for p in folder.rglob("*") if is_store(p)]
+    return {str(p.relative_to(folder)): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*"))
+            if p.is_file() and not any(store in p.parents for store in stores)}
 
 
 def leftovers(parent: Path) -> list[str]:

@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -170,8 +171,18 @@ def test_named_queries_have_title_and_multi_line_description() -> None:
 
 def test_a_broken_query_file_is_named_with_its_line(tmp_path: Path) -> None:
     (tmp_path / "fine.rq").write_text((FIXTURES / "queries" / "states.rq").read_text(encoding="utf-8"))
-    (tmp_path / "broken.rq").write_text("# title: Broken\nPREFIX dip: <x:>\nSELECT ?s WHERE {\n  ?s dip:p ?o ,\n}\n")
+    (tmp_path / "broken.rq").write_text('# title: Broken\nPREFIX dip: <x:>\nSELECT ?s WHERE {\n  ?s dip:p "open\n}\n')
     with pytest.raises(QueryError) as caught:
         load_queries(tmp_path)
     assert caught.value.path == str(tmp_path / "broken.rq")
-    assert caught.value.line == 4  # the object list that ends in a comma
+    assert caught.value.line == 4  # the string that does not end
+
+
+def test_query_runs_under_the_endpoints_guard_and_limits(kg, built: Path, monkeypatch) -> None:
+    refused = kg("query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    assert refused.exit_code == 2 and "SERVICE is not allowed" in refused.stderr
+    monkeypatch.setenv("KG_QUERY_TIMEOUT", "1")
+    started = time.monotonic()
+    slow = kg("query", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
+    assert slow.exit_code == 2 and "time limit of 1 s" in slow.stderr
+    assert time.monotonic() - started < 10

@@ -10,9 +10,9 @@ from rdflib import OWL, RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
 from ui_fixtures import SAMPLE, write_sample_build
 
 from kg import paths
-from kg.describe import quote_in_context
+from kg.web.describe import quote_in_context
 from kg.server import create_app
-from kg.sparql_templates import TEMPLATE_DIR, bind, load, placeholders
+from kg.query.templates import TEMPLATE_DIR, bind, load, placeholders
 
 BASE = "https://w3id.org/diplomacy-kg/"
 DIP = Namespace("https://w3id.org/diplomacy-kg/ontology#")
@@ -283,12 +283,25 @@ def test_another_base_iri_maps_to_the_same_paths(tmp_path):
     assert BASE not in client.get("/doc/id/russia.ttl").get_data(as_text=True).replace(str(DIP), "")
 
 
-def test_links_and_redirects_keep_a_path_prefix(ui_client):
-    """Behind a proxy that mounts the application at /kg (SCRIPT_NAME), every link carries the prefix."""
+def test_links_and_redirects_keep_a_configured_path_prefix(ui_build_dir):
+    """Behind a proxy that mounts the application at /kg (URL_PREFIX), every link carries the prefix."""
+    ui_client = create_app({"TESTING": True, "BUILD_DIR": str(ui_build_dir), "URL_PREFIX": "/kg"}).test_client()
     prefixed = "http://localhost/kg/"
+    assert ui_client.get("/id/putin-arrival").status_code == 404  # outside the prefix
     redirect = ui_client.get("/id/putin-arrival", base_url=prefixed)
     assert redirect.headers["Location"].endswith("/kg/doc/id/putin-arrival")
     html = ui_client.get("/doc/id/putin-arrival.html", base_url=prefixed).get_data(as_text=True)
     assert 'href="/kg/id/putin"' in html and 'href="/kg/ontology#cameo036"' in html
     assert 'href="/kg/static/style.css"' in html
     assert 'href="/id/' not in html
+
+
+def test_a_script_name_sent_by_a_client_moves_no_link(ui_client):
+    """The path prefix comes from the configuration: a SCRIPT_NAME the request carries changes nothing."""
+    redirect = ui_client.get("/id/putin-arrival", environ_base={"SCRIPT_NAME": "/evil", "HTTP_SCRIPT_NAME": "/evil"})
+    assert redirect.status_code == 303 and redirect.headers["Location"] == "/doc/id/putin-arrival"
+    sneaked = ui_client.get("/id/putin-arrival", base_url="http://localhost/evil/")
+    assert sneaked.status_code == 404
+    html = ui_client.get("/doc/id/putin-arrival.html", headers={"Host": "attacker.example", "SCRIPT_NAME": "/evil"})
+    page = html.get_data(as_text=True)
+    assert html.status_code == 200 and "/evil" not in page and "attacker.example" not in page

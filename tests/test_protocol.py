@@ -16,14 +16,14 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from werkzeug.exceptions import NotAcceptable
 
 from kg.iris import GRAPH_NAMES
-from kg.negotiation import choose
+from kg.web.negotiation import choose
 
 DIP = Namespace(BASE + "ontology#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 RUSSIA = URIRef(BASE + "id/russia")
 GRAPHS = {name: BASE + "graph/" + name for name in ("ontology", "entities", "external", "provenance", "inferred")}
-#: the fixed graphs a build holds, as the service description lists them
+#: the fixed graphs a build holds
 DESCRIBED = {BASE + "graph/" + name for name in GRAPH_NAMES}
 RESULTS = "{http://www.w3.org/2005/sparql-results#}"
 
@@ -161,17 +161,20 @@ def test_syntax_error_is_400_with_line_and_column_and_no_trace(live_server):
 
 
 def test_service_description_for_tools_and_people(live_server):
-    reply = live_server.get("/sparql", headers={"Accept": "text/turtle"})
+    reply = live_server.get("/sparql", headers={"Accept": "text/turtle", "Host": "attacker.example"})
     assert reply.status == 200
     graph = Graph().parse(data=reply.body, format="turtle")
-    endpoint = URIRef(live_server.url + "/sparql")
+    endpoint = URIRef(BASE + "sparql")  # the public address comes from the configuration, not the request
+    assert "attacker.example" not in reply.text
     assert (endpoint, SD.endpoint, endpoint) in graph
     assert (endpoint, SD.feature, SD.UnionDefaultGraph) in graph
     assert (endpoint, SD.resultFormat, URIRef("http://www.w3.org/ns/formats/SPARQL_Results_CSV")) in graph
     names = {str(name) for name in graph.objects(None, SD.name)}
-    assert names == DESCRIBED
+    assert names == set(GRAPHS.values())  # the graphs the store holds
+    ontology_entry = graph.value(predicate=SD.name, object=URIRef(GRAPHS["ontology"]))
+    assert "ontology" in str(graph.value(ontology_entry, RDFS.comment))
     comment = " ".join(str(c) for c in graph.objects(endpoint, RDFS.comment))
-    assert "2 s" in comment and f"{MAX_ROWS} rows" in comment
+    assert "2 s" in comment and f"{MAX_ROWS} rows" in comment and "LIMIT" in comment and "OFFSET" in comment
     as_nt = live_server.get("/sparql", headers={"Accept": "application/n-triples"})
     assert len(Graph().parse(data=as_nt.body, format="nt")) == len(graph)
     page = live_server.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
@@ -250,13 +253,18 @@ def test_from_our_own_graph_is_answered_from_the_dataset(live_server):
         BASE + "id/russia", BASE + "id/turkmenistan"}
 
 
-def test_results_are_cut_at_the_row_limit_and_say_so(live_server):
-    reply = live_server.get("/sparql", {"query": "SELECT * WHERE { ?s ?p ?o }", "format": "csv"})
-    assert reply.status == 200
-    assert len(list(csv.reader(io.StringIO(reply.text)))) == MAX_ROWS + 1
-    assert reply.headers["KG-Result-Truncated"] == "true"
-    small = live_server.get("/sparql", {"query": LABEL_OF_RUSSIA})
-    assert "KG-Result-Truncated" not in small.headers
+def test_a_result_over_the_row_limit_is_an_error_that_says_how_to_page(live_server):
+    for fmt in ("csv", "json", "xml"):
+        reply = live_server.get("/sparql", {"query": "SELECT * WHERE { ?s ?p ?o }", "format": fmt})
+        assert reply.status == 503
+        assert f"more than {MAX_ROWS} rows" in reply.text and "LIMIT" in reply.text and "OFFSET" in reply.text
+    graph = live_server.get("/sparql", {"query": "CONSTRUCT WHERE { ?s ?p ?o }"})
+    assert graph.status == 503 and f"more than {MAX_ROWS} triples" in graph.text
+    page = live_server.get("/sparql", {"query": f"SELECT * WHERE {{ ?s ?p ?o }} ORDER BY ?s ?p ?o LIMIT {MAX_ROWS}",
+                                       "format": "csv"})
+    assert page.status == 200
+    assert len(list(csv.reader(io.StringIO(page.text)))) == MAX_ROWS + 1
+    assert "KG-Result-Truncated" not in page.headers
 
 
 def test_unicode_round_trips(live_server):

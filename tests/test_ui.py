@@ -17,7 +17,7 @@ from rdflib import Dataset
 import kg
 
 DATA = Path(__file__).parent / "data" / "ui"
-STATIC = Path(kg.__file__).parent / "static"
+STATIC = Path(kg.__file__).parent / "web" / "static"
 BASE = "https://w3id.org/diplomacy-kg/"
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 

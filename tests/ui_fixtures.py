@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from rdflib import Dataset, URIRef
 
 from kg import paths
+from kg.query.store import STORE_DIR, write_store
 from kg.server import create_app
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "ui"
@@ -36,7 +37,7 @@ def rebase(text: str, base: str) -> str:
 def write_sample_build(folder: Path, base: str = SAMPLE_BASE) -> Path:
     """Write the sample, with the ontology graph added and IRIs minted under *base*, into *folder*.
 
-    :returns: *folder*, holding ``dataset.trig`` and ``void.ttl`` as a build would
+    :returns: *folder*, holding ``dataset.trig``, ``void.ttl`` and the store as a build would
     """
     folder.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():  # rdflib's Dataset calls members it deprecates itself
@@ -45,7 +46,9 @@ def write_sample_build(folder: Path, base: str = SAMPLE_BASE) -> Path:
         dataset.parse(data=rebase((SAMPLE / "dataset.trig").read_text(encoding="utf-8"), base), format="trig")
         dataset.graph(URIRef(f"{base}graph/ontology")).parse(
             data=paths.ontology_file().read_text(encoding="utf-8"), format="turtle")
-        (folder / "dataset.trig").write_text(dataset.serialize(format="trig"), encoding="utf-8")
+        trig = dataset.serialize(format="trig")
+    (folder / "dataset.trig").write_text(trig, encoding="utf-8")
+    write_store(folder / STORE_DIR, folder / "dataset.trig")
     (folder / "void.ttl").write_text(rebase((SAMPLE / "void.ttl").read_text(encoding="utf-8"), base),
                                      encoding="utf-8")
     return folder
