@@ -231,7 +231,7 @@ def _build(config: Mapping[str, Any] | None, lock: FolderLock) -> BuildSummary:
     sizes = {name: len(text.encode("utf-8")) for name, text in files.items()}
     files["void.ttl"] = turtle(void(base, template, graphs, assertions, corpus.articles, sizes))
     files.update(report_files)
-    write_atomically(out_dir, files, lambda tmp: write_store(tmp / STORE_DIR, tmp / "dataset.trig"), lock=lock)
+    write_atomically(out_dir, files, lambda tmp: write_store(tmp / STORE_DIR, tmp / "dataset.trig", tmp / "graph.nt"), lock=lock)
     remove_folder(rejected_dir(out_dir))
     timings["write"] = time.perf_counter() - clock
     union = Graph()

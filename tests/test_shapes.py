@@ -365,3 +365,54 @@ def test_a_person_typed_as_a_state_is_inconsistent(corpus: Corpus, ontology: Gra
     assert "dip:State" in text and "dip:Person" in text
     assert "disjoint" in text
 
+
+
+# ---------------------------------------------------------------------------------------------
+# The many-sources shapes, on their own (shapes/sources.ttl and shapes/per-claim/): plain
+# SHACL-SPARQL that any validator runs, without reasoning
+# ---------------------------------------------------------------------------------------------
+
+KGD = Namespace(DEFAULT_BASE_IRI)
+
+
+@pytest.fixture(scope="module")
+def source_shapes() -> Graph:
+    folder = paths.shapes_dir()
+    graph = Graph()
+    for path in (folder / "prefixes.ttl", folder / "sources.ttl", *sorted((folder / "per-claim").glob("*.ttl"))):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+SOURCE_CASES = [
+    Case("sources-fulfils-forward.ttl", (DSH["ClaimRelationShape-backwards"],), None, KGD["claim/early/expected"],
+         "a later report fulfils or updates an earlier claim"),
+    Case("sources-same-article.ttl", (DSH["ClaimRelationShape-otherArticle"],), None, KGD["claim/late/arrived"],
+         "comes from the same article"),
+    Case("sources-shared-assertion.ttl", (DSH["AssertionGraphShape"],), None, KGD["claim/early/expected/assertion"],
+         "belongs to exactly one claim"),
+    Case("sources-stated-unattributed.ttl", (DSH["AttributionShape"],), DIP.attributedTo, KGD["claim/late/said"],
+         "says who said it"),
+    Case("sources-stated-late.ttl", (DSH["AttributionShape"],), None, KGD["claim/late/said"],
+         "said on 2025-12-13, after its article was issued (2025-12-12)"),
+    Case("sources-republishes-later.ttl", (DSH["SourcedArticleShape"],), None, KGD["article/early"],
+         "issued later (2025-12-12) than itself (2025-12-11)"),
+    Case("event-two-dates.ttl", (DSH["EventClaimShape"],), DIP.date, KGD["id/arrival"],
+         "One source gives an event at most one `dip:date`"),
+]
+
+
+def test_the_many_sources_fixture_conforms_to_the_source_shapes(source_shapes: Graph, ontology: Graph) -> None:
+    conforms, results = _validate_file("sources.ttl", source_shapes, ontology)
+    assert results == [] and conforms
+
+
+@pytest.mark.parametrize("case", SOURCE_CASES, ids=lambda c: c.file)
+def test_a_broken_many_sources_fixture_is_reported(case: Case, source_shapes: Graph, ontology: Graph) -> None:
+    conforms, results = _validate_file(case.file, source_shapes, ontology)
+    assert not conforms
+    assert {_key(r) for r in results} == set(case.shapes)
+    assert [r.focus for r in results] == [case.focus]
+    if case.path is not None:
+        assert results[0].path == case.path
+    assert case.message in results[0].message

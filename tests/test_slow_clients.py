@@ -13,10 +13,11 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
+from pathlib import Path
 from contextlib import ExitStack
 
 import pytest
-from conftest import SERVER_DATA, LiveServer, kg_serve
+from conftest import LiveServer, kg_serve
 
 SLOW_HEADERS = 25
 SLOW_BODIES = 25
@@ -29,10 +30,10 @@ ASK = "ASK { ?s ?p ?o }"
 
 
 @pytest.fixture(scope="module")
-def default_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def default_server(tmp_path_factory: pytest.TempPathFactory, server_build: Path) -> Iterator[LiveServer]:
     """``kg serve`` with its default workers, threads and timeouts, on the sample."""
     log = tmp_path_factory.mktemp("slow-clients") / "server.log"
-    with kg_serve(["--build-dir", str(SERVER_DATA), "--no-build"], {}, log) as server:
+    with kg_serve(["--build-dir", str(server_build), "--no-build"], {}, log) as server:
         yield server
 
 

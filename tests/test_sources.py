@@ -23,6 +23,7 @@ from rdflib import Dataset, Literal, Namespace, URIRef
 from kg import paths
 from kg.build import build
 from kg.cli import main
+from kg.errors import DataError
 from kg.queries import load_dataset, run_query
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -388,4 +389,55 @@ def test_an_unknown_term_names_the_nearest_known_one(tmp_path: Path) -> None:
     assert result.exit_code == 2
     suggestion = re.search(r"(schema:Event(?!Completed)[A-Za-z]+|dip:EventHappened)", result.stderr)
     assert suggestion, result.stderr
+    assert not (tmp_path / "build").exists()
+
+
+def test_a_fact_several_sources_assert_is_one_row_of_the_default_graph(build_dir: Path) -> None:
+    """Through the endpoint, the default graph is the union as a set: a date that several claims
+    give is one row, not one per claim graph; per claim, GRAPH still tells them apart."""
+    from kg.server import create_app
+
+    app = create_app({"TESTING": True, "BUILD_DIR": str(build_dir)})
+    try:
+        client = app.test_client()
+        prefixes = f"PREFIX id: <{BASE}id/> PREFIX dip: <{BASE}ontology#> "
+        union = client.get("/sparql", query_string={"query": prefixes + "SELECT ?d WHERE { id:putin-arrival dip:date ?d }"},
+                           headers={"Accept": "text/csv"}).get_data(as_text=True).splitlines()[1:]
+        per_claim = client.get("/sparql", query_string={
+            "query": prefixes + "SELECT ?g ?d WHERE { GRAPH ?g { id:putin-arrival dip:date ?d } }"},
+            headers={"Accept": "text/csv"}).get_data(as_text=True).splitlines()[1:]
+    finally:
+        app.extensions["kg"].engine.close()
+    # the Trend article expects 11 December; the night report says the night to 12 December
+    assert len(union) == len(set(union)) == 2
+    assert set(union) == {str(day("11 декабря")), str(day("12 декабря"))}
+    assert len(per_claim) > len(union)
+
+
+def test_one_claim_giving_two_dates_is_rejected_naming_the_claim(tmp_path: Path) -> None:
+    """Sources may disagree, one claim may not: the per-claim shapes check each assertion apart."""
+    folder = tmp_path / "twice"
+    folder.mkdir()
+    text = "Путин прибыл в Ашхабад 11 или 12 декабря."
+    (folder / "fx-2025-12-14-twice.ru.txt").write_text(text + "\n", encoding="utf-8")
+    (folder / "fx-2025-12-14-twice.yaml").write_text(f"""article:
+  id: fx-2025-12-14-twice
+  text: fx-2025-12-14-twice.ru.txt
+  title: {{en: "Two dates in one report"}}
+  publisher: trend
+  issued: 2025-12-14
+  language: ru
+claims:
+  arrived:
+    modality: reported
+    quote: "{text[:-1]}"
+    statement: "Putin arrived in Ashgabat on 11 or 12 December."
+    asserts:
+      putin-arrival: {{dip:date: [2025-12-11, 2025-12-12]}}
+""", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        build({"DATA_DIR": [str(ARTICLES), str(folder)], "BUILD_DIR": str(tmp_path / "build")})
+    message = str(caught.value)
+    assert "One source gives an event at most one `dip:date`" in message
+    assert f"{BASE}claim/fx-2025-12-14-twice/arrived/assertion" in message
     assert not (tmp_path / "build").exists()

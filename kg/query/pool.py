@@ -39,6 +39,7 @@ from kg.errors import (
     ResultNotAcceptable,
 )
 from kg.query.executor import Request
+from kg.query import store as stores
 from kg.query.limits import Limits
 
 log = logging.getLogger("kg.query")
@@ -136,7 +137,9 @@ class Pool:
 
     def _spec(self, fd: int) -> str:
         return json.dumps({"parent": os.getpid(), "fd": fd, "store": str(self.store),
-                           "union": self.union_default_graph, "max_rows": self.limits.max_rows,
+                           # a store that holds the union as its default graph needs no union at query time
+                           "union": self.union_default_graph and not stores.has_union(self.store),
+                           "max_rows": self.limits.max_rows,
                            "max_bytes": self.limits.max_bytes, "memory_mb": self.limits.memory_mb,
                            "timeout": self.limits.timeout})
 

@@ -26,6 +26,10 @@ from kg.errors import InputError
 
 #: the store's folder inside a build folder
 STORE_DIR = "store"
+#: a file in a store folder saying that its default graph holds the union of its named graphs,
+#: as a set: Oxigraph's union of graphs at query time repeats a triple once per graph holding it
+#: (a fact that three claims assert would be three rows), so a build stores the union itself
+UNION_MARKER = "default-graph-is-union"
 #: file extension -> name of the RDF format read by ``--data``
 DATA_FORMATS = {".ttl": "TURTLE", ".turtle": "TURTLE", ".trig": "TRIG", ".nt": "N_TRIPLES", ".ntriples": "N_TRIPLES",
                 ".nq": "N_QUADS", ".nquads": "N_QUADS"}
@@ -65,9 +69,18 @@ def _child(*args: str) -> Any:
     return json.loads(done.stdout)
 
 
-def write_store(folder: Path, trig: Path) -> None:
-    """Write the dataset of the TriG file *trig* as a new store in *folder*."""
-    _child("write", str(folder), str(trig))
+def write_store(folder: Path, trig: Path, union: Path | None = None) -> None:
+    """Write the dataset of the TriG file *trig* as a new store in *folder*.
+
+    :param union: an N-Triples file of the union of the named graphs, stored as the default graph
+        (see :data:`UNION_MARKER`)
+    """
+    _child("write", str(folder), str(trig), *([str(union)] if union else []))
+
+
+def has_union(folder: Path) -> bool:
+    """Whether the store in *folder* holds the union of its graphs as its default graph."""
+    return (folder / UNION_MARKER).is_file()
 
 
 def load_files(files: Sequence[Path]) -> Path:
@@ -113,12 +126,14 @@ def _main(argv: list[str]) -> None:
         named: Any = store.query(_COUNT_NAMED)
         counts = {str(row["g"].value): int(row["n"].value) for row in named}
         total: Any = store.query(_COUNT_DEFAULT)
-        default = int(next(iter(total))["n"].value)
+        default = 0 if has_union(Path(folder)) else int(next(iter(total))["n"].value)
         print(json.dumps({**counts, **({"": default} if default else {})}))
         return
     store = ox.Store(folder)
-    for name in files:
-        fmt = getattr(ox.RdfFormat, "TRIG" if command == "write" else data_format(Path(name)))
+    if command == "write":  # the dataset (TriG), then its union (N-Triples) as the default graph
+        files = files[:2]
+    for i, name in enumerate(files):
+        fmt = getattr(ox.RdfFormat, ("TRIG", "N_TRIPLES")[i] if command == "write" else data_format(Path(name)))
         try:
             store.bulk_load(path=name, format=fmt)
         except FileNotFoundError:
@@ -130,6 +145,8 @@ def _main(argv: list[str]) -> None:
     if command == "write":
         store.optimize()
     store.flush()
+    if command == "write" and len(files) == 2:
+        (Path(folder) / UNION_MARKER).write_text("The default graph holds the union of the named graphs.\n")
     print("null")
 
 
