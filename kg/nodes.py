@@ -116,10 +116,8 @@ class NodeWriter:
         """
         iri = self.term(name, path)
         if not self.vocab.declares(iri):
-            nearest = self.vocab.nearest(iri)
-            hint = f"; did you mean {nearest}?" if nearest else ""
             raise self.doc.error(
-                path, f"unknown {what} {name!r} (<{iri}>): the ontology does not declare it{hint} "
+                path, f"unknown {what} {name!r} (<{iri}>): the ontology does not declare it{self.vocab.did_you_mean(iri)} "
                 "(declare reused terms in ontology/diplomacy.ttl)"
             )
         return iri
@@ -190,10 +188,9 @@ class NodeWriter:
     def _property(self, name: str, path: DocPath) -> URIRef:
         prop = self.term(name, path)
         if self.vocab.kind(prop) is None:
-            nearest = self.vocab.nearest(prop)
-            hint = f"; did you mean {nearest}?" if nearest else ""
             raise self.doc.error(
-                path, f"unknown property {name!r} (<{prop}>){hint} — declare it in ontology/diplomacy.ttl "
+                path, f"unknown property {name!r} (<{prop}>){self.vocab.did_you_mean(prop)} — declare it in "
+                "ontology/diplomacy.ttl "
                 "as an owl:ObjectProperty, owl:DatatypeProperty or owl:AnnotationProperty"
             )
         return prop

@@ -107,6 +107,11 @@ class Vocabulary:
                 return self.name(URIRef(found[0]))
         return None
 
+    def did_you_mean(self, iri: URIRef) -> str:
+        """``; did you mean schema:EventScheduled?`` for the declared term nearest to *iri*, or ``""``."""
+        nearest = self.nearest(iri)
+        return f"; did you mean {nearest}?" if nearest else ""
+
     @staticmethod
     def hint(value: str, known: Iterable[str]) -> str:
         """``; did you mean 'x'?`` for the known id closest to *value*, or an empty string."""
