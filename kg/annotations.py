@@ -150,7 +150,7 @@ class _FileLoader:
         for claim_id, claim in data.get("claims", {}).items():
             self.claims.write(claim_id, claim)
         if article is not None:
-            for graph in self.corpus.assertions.keys() - self.corpus.origins.keys():
+            for graph in self.claims.graphs:
                 self.corpus.origins[graph] = (self.doc.path, article.text_path)
         self._check_covered()
         self.corpus.nodes += self.nodes.count

@@ -58,6 +58,8 @@ class ClaimWriter:
         self.claims: dict[str, ClaimRef] = {}
         #: node ids whose held facts some claim asserted
         self.covered: set[str] = set()
+        #: the assertion graphs this file's claims wrote
+        self.graphs: list[URIRef] = []
 
     def write(self, claim_id: str, claim: dict[str, Any]) -> ClaimRef:
         """Write one claim and its assertion graph."""
@@ -86,6 +88,7 @@ class ClaimWriter:
         if len(content):
             graph = assertion_iri(self.base, article.id, claim_id)
             self.assertions[graph] = content
+            self.graphs.append(graph)
             g.add((iri, DIP.assertion, graph))
         self._attribution(iri, claim.get("attribution"), path + ("attribution",), article)
         g.add((iri, PROV.wasDerivedFrom, article.iri))
